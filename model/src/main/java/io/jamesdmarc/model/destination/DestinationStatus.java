@@ -4,7 +4,7 @@ package io.jamesdmarc.model.destination;
 public enum DestinationStatus {
     /** Inside the policy domain's Organizational Domain: no check needed. */
     INTERNAL,
-    /** Outside, and the destination published its consent (RFC 9990 section 4). */
+    /** Outside, and the destination published its consent (RFC 9990, "Verifying External Destinations"). */
     AUTHORISED,
     /** Outside, without consent (or with an override to yet another host): send nothing there. */
     NOT_AUTHORISED,

@@ -20,12 +20,12 @@ import io.jamesdmarc.model.policy.ReportUri;
 import io.jamesdmarc.model.vocabulary.PsdFlag;
 
 /**
- * Decides where reports may go (RFC 9990 section 4, RFC 9991 section 5): a destination outside
- * the Organizational Domain of the policy domain must consent with a TXT record starting with
- * {@code v=DMARC1} at {@code <policy-domain>._report._dmarc.<destination-host>}, which may also
- * override the address with others on the same host. Wildcards are the DNS server's business:
- * the name asked is always the exact one. {@code ruf} of a {@code psd=y} record is ignored
- * (RFC 9991 section 2). Thread-safe.
+ * Decides where reports may go ("Verifying External Destinations" of RFC 9990, which RFC 9991
+ * applies to ruf): a destination outside the Organizational Domain of the policy domain must
+ * consent with a TXT record starting with {@code v=DMARC1} at
+ * {@code <policy-domain>._report._dmarc.<destination-host>}, which may also override the address
+ * with others on the same host. Wildcards are the DNS server's business: the name asked is
+ * always the exact one. {@code ruf} of a {@code psd=y} record is ignored (RFC 9991). Thread-safe.
  */
 public final class ExternalDestinationVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(ExternalDestinationVerifier.class);

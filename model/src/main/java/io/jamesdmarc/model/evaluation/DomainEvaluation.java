@@ -90,7 +90,7 @@ public record DomainEvaluation(String authorDomain,
         return record().map(DmarcRecord::rua).orElse(List.of());
     }
 
-    /** The failure report URIs requested ({@code ruf}); none for a {@code psd=y} record (RFC 9991 section 2). */
+    /** The failure report URIs requested ({@code ruf}); none for a {@code psd=y} record (RFC 9991). */
     public List<ReportUri> failureReportUris() {
         return record().filter(r -> r.psdFlag() != PsdFlag.YES).map(DmarcRecord::ruf).orElse(List.of());
     }

@@ -103,7 +103,7 @@ public record ReportUri(String text,
         return mailbox.isPresent();
     }
 
-    /** The domain of the mailbox (the "destination host" of RFC 9990 section 4), when usable. */
+    /** The domain of the mailbox (the "destination host" of RFC 9990's external destination check), when usable. */
     public Optional<String> host() {
         return mailbox.map(address -> address.substring(address.lastIndexOf('@') + 1));
     }

@@ -31,6 +31,7 @@ class DnsResolverTest {
             host               AAAA 2001:db8::1
             mailonly           MX  10 host
             alias              CNAME host
+            _dmarc.delegated   CNAME _dmarc
             deep.empty.nonterminal TXT "x"
             """);
     }
@@ -76,6 +77,12 @@ class DnsResolverTest {
         assertThat(resolver.lookup("host.example.com", RecordType.AAAA).records()).containsExactly("2001:db8:0:0:0:0:0:1");
         assertThat(resolver.lookup("mailonly.example.com", RecordType.MX).records()).containsExactly("10 host.example.com.");
         assertThat(resolver.lookup("alias.example.com", RecordType.A).records()).containsExactly("192.0.2.1");
+    }
+
+    @Test
+    void followsACnameToAPolicyPublishedElsewhere() {
+        assertThat(resolver().txt("_dmarc.delegated.example.com").records())
+            .containsExactly("v=DMARC1; p=reject; rua=mailto:d@example.com");
     }
 
     @Test

@@ -347,6 +347,21 @@ class DmarcEvaluatorTest {
     }
 
     @Test
+    void oneEvaluatorServesManyThreadsAtOnce() throws Exception {
+        List<Case> all = cases().filter(c -> c.method == DiscoveryMethod.TREEWALK).toList();
+        List<DmarcResult> expected = all.stream().map(c -> c.result).toList();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<List<DmarcResult>>> runs = new ArrayList<>();
+            for (int thread = 0; thread < 8; thread++) {
+                runs.add(pool.submit(() -> all.stream().map(c -> treeWalk.evaluate(c.inputs()).result()).toList()));
+            }
+            for (var run : runs) {
+                assertThat(run.get()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void aDnsTimeoutGivesTemperrorWithinTheConfiguredTimeNotNoPolicy() {
         long start = System.nanoTime();
         DmarcEvaluation evaluation = treeWalk.evaluate(DmarcInputs.of("a@slow.example",

@@ -75,6 +75,12 @@ class DmarcRecordTest {
         assertThat(record.problems()).isEmpty();
     }
 
+    @Test
+    void theTagNameVIsCaseInsensitiveItsValueIsNot() {
+        assertThat(DmarcRecord.isDmarcRecord("V=DMARC1; p=none")).isTrue();
+        assertThat(DmarcRecord.isDmarcRecord("v=Dmarc1; p=none")).isFalse();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"p=reject; v=DMARC1", "v=dmarc1; p=reject", "v=DMARC2; p=reject", "v=DMARC10; p=none",
         "v=spf1 -all", "", "DMARC1", "vv=DMARC1"})
