@@ -3,6 +3,7 @@ package io.jamesdmarc.model.unpack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Base64;
+import java.util.function.Consumer;
 
 import com.google.common.io.ByteSource;
 
@@ -17,12 +18,14 @@ final class Decoders {
     private Decoders() {
     }
 
-    static ByteSource gunzip(ByteSource compressed, ParseLimits limits) {
-        return inflating(compressed, InflatingInputStream.Format.GZIP, limits);
+    /** @param notes told what was tolerated, such as bytes after the end of the data */
+    static ByteSource gunzip(ByteSource compressed, ParseLimits limits, Consumer<String> notes) {
+        return inflating(compressed, InflatingInputStream.Format.GZIP, limits, notes);
     }
 
-    static ByteSource inflateZlib(ByteSource compressed, ParseLimits limits) {
-        return inflating(compressed, InflatingInputStream.Format.ZLIB, limits);
+    /** @param notes told what was tolerated, such as bytes after the end of the data */
+    static ByteSource inflateZlib(ByteSource compressed, ParseLimits limits, Consumer<String> notes) {
+        return inflating(compressed, InflatingInputStream.Format.ZLIB, limits, notes);
     }
 
     /** Base64 text, line breaks and other whitespace ignored. */
@@ -35,13 +38,14 @@ final class Decoders {
         };
     }
 
-    private static ByteSource inflating(ByteSource compressed, InflatingInputStream.Format format, ParseLimits limits) {
+    private static ByteSource inflating(ByteSource compressed, InflatingInputStream.Format format, ParseLimits limits,
+                                        Consumer<String> notes) {
         return new ByteSource() {
             @Override
             public InputStream openStream() throws IOException {
                 InputStream raw = compressed.openStream();
                 try {
-                    return new InflatingInputStream(raw, format, new StreamLimits(limits));
+                    return new InflatingInputStream(raw, format, new StreamLimits(limits), notes);
                 } catch (IOException | RuntimeException e) {
                     closeQuietly(raw, e);
                     throw e;

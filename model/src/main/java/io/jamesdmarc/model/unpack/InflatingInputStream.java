@@ -2,6 +2,7 @@ package io.jamesdmarc.model.unpack;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -28,6 +29,9 @@ final class InflatingInputStream extends InputStream {
         }
     }
 
+    /** How far bytes after the data are counted for the note about them. */
+    private static final long MAX_TRAILING_COUNTED = 1024 * 1024;
+
     private static final int FHCRC = 2;
     private static final int FEXTRA = 4;
     private static final int FNAME = 8;
@@ -36,6 +40,7 @@ final class InflatingInputStream extends InputStream {
     private final InputStream in;
     private final Format format;
     private final StreamLimits limits;
+    private final Consumer<String> notes;
     private final Inflater inflater;
     private final CRC32 crc = new CRC32();
     private final byte[] buffer = new byte[8192];
@@ -45,10 +50,12 @@ final class InflatingInputStream extends InputStream {
     private long memberOutput;
     private boolean ended;
 
-    InflatingInputStream(InputStream in, Format format, StreamLimits limits) throws IOException {
+    /** @param notes told what was tolerated, e.g. bytes after the end of the data */
+    InflatingInputStream(InputStream in, Format format, StreamLimits limits, Consumer<String> notes) throws IOException {
         this.in = in;
         this.format = format;
         this.limits = limits;
+        this.notes = notes;
         this.inflater = new Inflater(format == Format.GZIP);
         if (format == Format.GZIP) {
             if (readByte() != 0x1f || readByte() != 0x8b) {
@@ -110,7 +117,8 @@ final class InflatingInputStream extends InputStream {
     private boolean nextMember() throws IOException {
         bufferPosition = bufferLength - inflater.getRemaining();
         if (format == Format.ZLIB) {
-            return false; // the inflater checked the Adler-32 trailer; what follows is not ours
+            noteTrailingBytes(0); // the inflater checked the Adler-32 trailer; what follows is not ours
+            return false;
         }
         long expectedCrc = readTrailerInt();
         long expectedSize = readTrailerInt();
@@ -126,7 +134,8 @@ final class InflatingInputStream extends InputStream {
         }
         int second = readByte();
         if (first != 0x1f || second != 0x8b) {
-            return false; // trailing bytes after a verified member, e.g. Mimecast's CRLF
+            noteTrailingBytes(second < 0 ? 1 : 2); // after a verified member, e.g. Mimecast's CRLF
+            return false;
         }
         readGzipHeaderAfterMagic();
         inflater.reset();
@@ -134,6 +143,19 @@ final class InflatingInputStream extends InputStream {
         memberOutput = 0;
         giveBufferedInput();
         return true;
+    }
+
+    /** Counts what follows the data (up to a limit: it is read for nothing else) and says it was ignored. */
+    private void noteTrailingBytes(long alreadyRead) throws IOException {
+        long trailing = alreadyRead + (bufferLength - bufferPosition);
+        bufferPosition = bufferLength;
+        for (int n = 0; n >= 0 && trailing <= MAX_TRAILING_COUNTED; n = in.read(buffer)) {
+            trailing += n;
+        }
+        if (trailing > 0) {
+            notes.accept(format.label + ": ignored " + (trailing > MAX_TRAILING_COUNTED ? "over a megabyte" : trailing + " bytes")
+                + " after the end of the compressed data");
+        }
     }
 
     private void readGzipHeaderAfterMagic() throws IOException {

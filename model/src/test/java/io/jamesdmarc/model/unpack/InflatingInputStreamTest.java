@@ -60,7 +60,7 @@ class InflatingInputStreamTest {
 
     @Test
     void inflatesRawZlib() throws IOException {
-        ByteSource inflated = Decoders.inflateZlib(ByteSource.wrap(zlib(REPORT)), ParseLimits.DEFAULTS);
+        ByteSource inflated = Decoders.inflateZlib(ByteSource.wrap(zlib(REPORT)), ParseLimits.DEFAULTS, note -> { });
         assertThat(inflated.read()).isEqualTo(REPORT);
     }
 
@@ -68,7 +68,7 @@ class InflatingInputStreamTest {
     void aBombIsRefusedByItsRatioAfterTheFloor() {
         byte[] bomb = Packing.gzipBomb("<feedback>", 50L * 1024 * 1024, (byte) ' ');
         CountingRead read = new CountingRead();
-        assertThatThrownBy(() -> read.all(Decoders.gunzip(ByteSource.wrap(bomb), ParseLimits.DEFAULTS)))
+        assertThatThrownBy(() -> read.all(Decoders.gunzip(ByteSource.wrap(bomb), ParseLimits.DEFAULTS, note -> { })))
             .isInstanceOfSatisfying(ContainerIOException.class, e -> {
                 assertThat(e.problem()).isInstanceOf(LimitExceededException.class);
                 assertThat(((LimitExceededException) e.problem()).limit()).isEqualTo(Limit.COMPRESSION_RATIO);
@@ -94,7 +94,7 @@ class InflatingInputStreamTest {
     }
 
     private static byte[] gunzip(byte[] data, ParseLimits limits) throws IOException {
-        return Decoders.gunzip(ByteSource.wrap(data), limits).read();
+        return Decoders.gunzip(ByteSource.wrap(data), limits, note -> { }).read();
     }
 
     private static byte[] uncheckedGunzip(byte[] data, ParseLimits limits) {
