@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import com.google.common.io.ByteSource;
 import com.google.common.io.ByteStreams;
 
 import io.jamesdmarc.model.ReportParseException;
@@ -87,7 +88,7 @@ public final class FailureReportParser {
         List<Field> fields = feedbackFields(read(feedback));
         Optional<ReportedMessage> message = Optional.empty();
         if (reported != null) {
-            message = Optional.of(reportedMessage(HeaderFields.headerBlock(HeaderFields.decode(read(reported))), fullMessage));
+            message = Optional.of(reportedMessage(HeaderFields.headerBlock(read(reported)), fullMessage));
         }
         return fromFields(Kind.AFRF, fields, message);
     }
@@ -114,6 +115,13 @@ public final class FailureReportParser {
             HeaderFields.firstStated(fields, "Date"),
             headerBlock,
             fullMessage);
+    }
+
+    /** The header block of a message, read as {@link #parse} reads a reported message. */
+    static String headerBlockOf(ByteSource message) throws IOException {
+        try (InputStream in = message.openStream()) {
+            return HeaderFields.headerBlock(ByteStreams.toByteArray(ByteStreams.limit(in, MAX_PART_BYTES)));
+        }
     }
 
     /** The report {@code fields} state; the one place field names become typed values. */

@@ -69,6 +69,19 @@ final class HeaderFields {
         return fields;
     }
 
+    /** The header block at the start of a message's bytes, decoded by itself (a body in another charset does not matter). */
+    static String headerBlock(byte[] message) {
+        int end = message.length;
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] == '\n' && (i == 0 || i + 1 < message.length && (message[i + 1] == '\n'
+                || message[i + 1] == '\r' && i + 2 < message.length && message[i + 2] == '\n'))) {
+                end = i == 0 ? 0 : i + 1;
+                break;
+            }
+        }
+        return headerBlock(decode(java.util.Arrays.copyOf(message, end)));
+    }
+
     /** The header block at the start of a message, up to (without) the empty line, line ends as written. */
     static String headerBlock(String message) {
         if (message.startsWith("\n") || message.startsWith("\r\n")) {
