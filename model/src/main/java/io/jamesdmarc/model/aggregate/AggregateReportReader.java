@@ -93,32 +93,33 @@ public final class AggregateReportReader {
             if (fallbackWarning != null) {
                 warnings.add(fallbackWarning);
             }
-            XmlCharacterReader characters = null;
-            try (InputStream in = xml.openStream()) {
-                characters = XmlCharacterReader.open(in, mode);
-                if (characters.isBlank()) {
-                    throw new ReportParseException(Problem.EMPTY_INPUT, "the report is empty (no XML at all)");
-                }
-                characters.notes().forEach(warnings::add);
-                return new AggregateDocumentParser(newInputFactory(), characters, limits, delivery, warnings, knownHeader,
-                    knownHeaderAscii).parse();
-            } catch (AggregateDocumentParser.RecordsBeforeHeader restart) {
-                // rare: records came first; now the header is known, read again and stream them
-                knownHeader = restart.header();
-                knownHeaderAscii = restart.asciiOnly();
-            } catch (AggregateDocumentParser.UndecodableDocument undecodable) {
-                if (mode == XmlCharacterReader.Mode.FALLBACK || !delivery.canReplay(characters.nonAsciiSeen())) {
-                    throw new ReportParseException(Problem.MALFORMED_XML, undecodable.getMessage()
-                        + (mode == XmlCharacterReader.Mode.FALLBACK ? ""
-                        : "; the records before it, decoded as " + characters.charset().name()
-                            + ", were already handed over, so the report cannot be read again in another charset"),
-                        undecodable);
-                }
-                fallbackWarning = undecodable.getMessage() + ": read the whole report as "
-                    + (characters.charset().name().startsWith("UTF-16") ? characters.charset().name() + " with replacement characters" : "windows-1252");
-                mode = XmlCharacterReader.Mode.FALLBACK;
-                if (!delivery.headerDelivered()) {
-                    knownHeader = null;
+            try (XmlCharacterReader characters = XmlCharacterReader.open(xml.openStream(), mode)) {
+                try {
+                    if (characters.isBlank()) {
+                        throw new ReportParseException(Problem.EMPTY_INPUT, "the report is empty (no XML at all)");
+                    }
+                    characters.notes().forEach(warnings::add);
+                    return new AggregateDocumentParser(newInputFactory(), characters, limits, delivery, warnings, knownHeader,
+                        knownHeaderAscii).parse();
+                } catch (AggregateDocumentParser.RecordsBeforeHeader restart) {
+                    // rare: records came first; now the header is known, read again and stream them
+                    knownHeader = restart.header();
+                    knownHeaderAscii = restart.asciiOnly();
+                } catch (AggregateDocumentParser.UndecodableDocument undecodable) {
+                    if (mode == XmlCharacterReader.Mode.FALLBACK || !delivery.canReplay(characters.nonAsciiSeen())) {
+                        throw new ReportParseException(Problem.MALFORMED_XML, undecodable.getMessage()
+                            + (mode == XmlCharacterReader.Mode.FALLBACK ? ""
+                            : "; the records before it, decoded as " + characters.charset().name()
+                                + ", were already handed over, so the report cannot be read again in another charset"),
+                            undecodable);
+                    }
+                    fallbackWarning = undecodable.getMessage() + ": read the whole report as "
+                        + (characters.charset().name().startsWith("UTF-16")
+                            ? characters.charset().name() + " with replacement characters" : "windows-1252");
+                    mode = XmlCharacterReader.Mode.FALLBACK;
+                    if (!delivery.headerDelivered()) {
+                        knownHeader = null;
+                    }
                 }
             } catch (IOException e) {
                 throw unreadable(e);

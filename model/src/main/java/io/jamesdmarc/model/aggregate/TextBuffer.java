@@ -10,9 +10,13 @@ final class TextBuffer {
 
     private char[] chars = new char[256];
     private int length;
+    /** Bounds of the trimmed text, computed once per value; -1 when not yet known. */
+    private int trimmedStart = -1;
+    private int trimmedEnd;
 
     void clear() {
         length = 0;
+        trimmedStart = -1;
     }
 
     int length() {
@@ -25,40 +29,41 @@ final class TextBuffer {
         }
         System.arraycopy(source, start, chars, length, count);
         length += count;
+        trimmedStart = -1;
     }
 
-    private int trimmedStart() {
+    private void trim() {
+        if (trimmedStart >= 0) {
+            return;
+        }
         int start = 0;
         while (start < length && Character.isWhitespace(chars[start])) {
             start++;
         }
-        return start;
-    }
-
-    private int trimmedEnd(int start) {
         int end = length;
         while (end > start && Character.isWhitespace(chars[end - 1])) {
             end--;
         }
-        return end;
+        trimmedStart = start;
+        trimmedEnd = end;
     }
 
     boolean isBlank() {
-        return trimmedStart() == length;
+        trim();
+        return trimmedStart == trimmedEnd;
     }
 
     /** The text without leading and trailing whitespace. */
     String trimmed() {
-        int start = trimmedStart();
-        int end = trimmedEnd(start);
-        return start == end ? "" : new String(chars, start, end - start);
+        trim();
+        return trimmedStart == trimmedEnd ? "" : new String(chars, trimmedStart, trimmedEnd - trimmedStart);
     }
 
     /** Whether the trimmed text is exactly {@code token}, without making a String. */
     boolean trimmedEquals(String token) {
-        int start = trimmedStart();
-        int end = trimmedEnd(start);
-        if (end - start != token.length()) {
+        trim();
+        int start = trimmedStart;
+        if (trimmedEnd - start != token.length()) {
             return false;
         }
         for (int i = 0; i < token.length(); i++) {
@@ -74,8 +79,9 @@ final class TextBuffer {
      * fraction, letters, empty) or too large for a long.
      */
     long parseCount() {
-        int start = trimmedStart();
-        int end = trimmedEnd(start);
+        trim();
+        int start = trimmedStart;
+        int end = trimmedEnd;
         if (start == end) {
             return -1;
         }
