@@ -16,12 +16,12 @@ final class ContainerNotes {
     private final Map<String, Set<String>> byLocation = new LinkedHashMap<>();
 
     /** A note about the layer at {@code location}; the same note twice (a report read twice) counts once. */
-    void add(String location, String note) {
+    synchronized void add(String location, String note) {
         byLocation.computeIfAbsent(location, l -> new LinkedHashSet<>()).add(note);
     }
 
     /** The notes about the layers a report at {@code reportLocation} was read through. */
-    List<String> about(String reportLocation) {
+    synchronized List<String> about(String reportLocation) {
         List<String> notes = new ArrayList<>();
         byLocation.forEach((location, texts) -> {
             if (reportLocation.equals(location) || reportLocation.startsWith(location + " > ")) {
@@ -32,7 +32,7 @@ final class ContainerNotes {
     }
 
     /** Every note, each saying where. */
-    List<String> all() {
+    synchronized List<String> all() {
         List<String> notes = new ArrayList<>();
         byLocation.forEach((location, texts) -> texts.forEach(text -> notes.add(location + ": " + text)));
         return notes;
