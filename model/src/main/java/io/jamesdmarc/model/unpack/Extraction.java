@@ -114,9 +114,26 @@ final class Extraction<X extends Exception> {
     }
 
     private void zip(ByteSource archive, String location, int depth) throws X {
+        ZipMembers members;
+        try {
+            members = new ZipMembers(archive, limits);
+        } catch (IOException | RuntimeException e) {
+            unreadable(location + " > zip", problem(e));
+            return;
+        }
         int files = 0;
-        try (ZipMembers members = new ZipMembers(archive, limits)) {
-            for (ZipMembers.Member member = members.next(); member != null && !stopped; member = members.next()) {
+        try {
+            while (!stopped) {
+                ZipMembers.Member member;
+                try {
+                    member = members.next();
+                } catch (IOException | RuntimeException e) {
+                    unreadable(location + " > zip", problem(e));
+                    return;
+                }
+                if (member == null) {
+                    break;
+                }
                 files++;
                 String memberLocation = location + " > zip member \"" + printable(member.name()) + "\"";
                 int before = unreadable.size();
@@ -125,12 +142,19 @@ final class Extraction<X extends Exception> {
                     return; // the pass cannot go past damaged or runaway data
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            unreadable(location + " > zip", problem(e));
-            return;
+        } finally {
+            closeQuietly(members);
         }
         if (files == 0) {
             notAReport(location, Problem.NOT_A_REPORT, "a zip archive with no files");
+        }
+    }
+
+    private static void closeQuietly(ZipMembers members) {
+        try {
+            members.close();
+        } catch (IOException e) {
+            // only read from: nothing is lost
         }
     }
 

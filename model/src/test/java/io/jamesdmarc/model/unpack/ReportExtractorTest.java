@@ -277,6 +277,24 @@ class ReportExtractorTest {
     }
 
     @Test
+    void anUncheckedFailureOfTheSinkInsideAnArchiveIsNotTakenForACorruptArchive() {
+        ReportSink<RuntimeException> broken = new ReportSink<>() {
+            @Override
+            public void aggregate(AggregateReportSource report) {
+                throw new IllegalStateException("store broken");
+            }
+
+            @Override
+            public void failure(FailureReport report, String location) {
+            }
+        };
+        assertThatThrownBy(() -> extractor.extract(ByteSource.wrap(Packing.zip("r.xml", REPORT)), "r.zip", broken))
+            .isInstanceOf(IllegalStateException.class).hasMessage("store broken");
+        assertThatThrownBy(() -> extractor.extract(ByteSource.wrap(fixture("mail-zip-as-x-zip-compressed.eml")), "m.eml", broken))
+            .isInstanceOf(IllegalStateException.class).hasMessage("store broken");
+    }
+
+    @Test
     void aFoundReportIsReadOnceAndOnlyDuringTheCall() throws Exception {
         AtomicReference<AggregateReportSource> kept = new AtomicReference<>();
         AggregateReportHandler<RuntimeException> ignore = new AggregateReportHandler<>() {
