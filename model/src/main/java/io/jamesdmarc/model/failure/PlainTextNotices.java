@@ -18,8 +18,8 @@ import io.jamesdmarc.model.failure.FailureReport.Kind;
  * ...}), then often a copy of the message header. Exim sends these; others word their labels differently,
  * so labels are matched by meaning, not by one sender's spelling.
  *
- * <p>A text counts as a notice when it mentions DMARC, names the domain, and names the source IP as an
- * address: a report mail's prose (which names a domain and a report id) does not.
+ * <p>A text counts as a notice when it speaks of a DMARC failure, names the domain, and names the
+ * source IP as an address: a report mail's prose (which names a domain and a report id) does not.
  */
 final class PlainTextNotices {
 
@@ -68,12 +68,13 @@ final class PlainTextNotices {
         "received", "return-path", "message-id", "dkim-signature", "authentication-results",
         "mime-version", "content-type", "delivered-to", "x-original-to");
     private static final Pattern DMARC = Pattern.compile("\\bdmarc\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FAILURE = Pattern.compile("\\bfail", Pattern.CASE_INSENSITIVE);
 
     private PlainTextNotices() {
     }
 
     static Optional<FailureReport> parse(String text) {
-        if (!DMARC.matcher(text).find()) {
+        if (!DMARC.matcher(text).find() || !FAILURE.matcher(text).find()) {
             return Optional.empty();
         }
         List<String> lines = List.of(text.split("\r\n|\n|\r", -1));

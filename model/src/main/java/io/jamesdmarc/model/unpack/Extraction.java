@@ -3,7 +3,10 @@ package io.jamesdmarc.model.unpack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UnsupportedEncodingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +55,7 @@ final class Extraction<X extends Exception> {
     private final List<UnreadablePart> unreadable = new ArrayList<>();
     /** Every part tried that gave no report, readable or not, in order: the no-report message lists them. */
     private final List<UnreadablePart> tried = new ArrayList<>();
+    private final List<Notice> notices = new ArrayList<>();
     private int aggregateReports;
     private int failureReports;
     private int mimeParts;
@@ -70,12 +74,14 @@ final class Extraction<X extends Exception> {
 
     ExtractionResult fromBytes(ByteSource input, String name) throws ReportParseException, X {
         content(input, name, 0, null);
+        deliverNotices();
         return result();
     }
 
     ExtractionResult fromMessage(MimeMessage message) throws ReportParseException, X {
         sawMessage = true;
         part(message, "", "", 0);
+        deliverNotices();
         return result();
     }
 
@@ -204,18 +210,36 @@ final class Extraction<X extends Exception> {
         String text;
         try (InputStream in = bytes.openStream()) {
             byte[] content = ByteStreams.toByteArray(ByteStreams.limit(in, MAX_NOTICE_BYTES));
-            text = declaredCharset != null ? new String(content, declaredCharset) : Sniffer.decodeText(content, content.length);
+            text = declaredCharset != null ? new String(content, declaredCharset) : utf8OrWindows1252(content);
         } catch (IOException | RuntimeException e) {
             unreadable(location, problem(e));
             return;
         }
         Optional<FailureReport> notice = failureParser.parseNotice(text);
         if (notice.isPresent()) {
-            failureReports++;
-            sink.failure(notice.get(), location);
+            notices.add(new Notice(notice.get(), location));
         } else {
             notAReport(location, Problem.NOT_A_REPORT, sniffed.description());
         }
+    }
+
+    /**
+     * Text-only notices count only where the input holds no machine-readable report: a report
+     * mail's prose that happens to read like a notice must not become a second, made-up report.
+     */
+    private void deliverNotices() throws X {
+        boolean machineReadableFound = aggregateReports + failureReports > 0;
+        for (Notice notice : notices) {
+            if (machineReadableFound) {
+                notAReport(notice.location(), Problem.NOT_A_REPORT, "text reading like a failure notice, beside a machine-readable report");
+            } else {
+                failureReports++;
+                sink.failure(notice.report(), notice.location());
+            }
+        }
+    }
+
+    private record Notice(FailureReport report, String location) {
     }
 
     // ---------------------------------------------------------------- MIME structure
@@ -361,6 +385,14 @@ final class Extraction<X extends Exception> {
     }
 
     // ---------------------------------------------------------------- outcomes
+
+    private static String utf8OrWindows1252(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return new String(bytes, Charset.forName("windows-1252"));
+        }
+    }
 
     private void notAReport(String location, Problem problem, String why) {
         tried.add(new UnreadablePart(location, new ReportParseException(problem, why)));

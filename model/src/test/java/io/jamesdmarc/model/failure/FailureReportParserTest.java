@@ -158,6 +158,8 @@ class FailureReportParserTest {
             .as("no word of DMARC").isEmpty();
         assertThat(parser.parseNotice("DMARC failed.\nSender Domain: sender.example\nSender IP Address: unknown\n"))
             .as("no address").isEmpty();
+        assertThat(parser.parseNotice("DMARC summary of the day\nSender Domain: sender.example\nSender IP Address: 198.51.100.23\n"))
+            .as("no failure").isEmpty();
     }
 
     @Test

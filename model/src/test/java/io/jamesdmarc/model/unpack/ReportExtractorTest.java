@@ -168,6 +168,22 @@ class ReportExtractorTest {
         });
     }
 
+    @Test
+    void proseReadingLikeANoticeBesideAnAggregateReportIsNoSecondReport() throws Exception {
+        String prose = "DMARC results that failed today:\r\n  Sender Domain: sender.example\r\n  Sender IP Address: 192.0.2.10\r\n";
+        String mail = "From: a@receiver.example\r\nSubject: r\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain\r\n\r\n" + prose
+            + "--b\r\nContent-Type: application/gzip\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + Packing.base64Lines(Packing.gzip(REPORT)) + "\r\n--b--\r\n";
+        CollectingSink both = extract(utf8(mail), "both.eml");
+        assertThat(both.aggregates).hasSize(1);
+        assertThat(both.failures).isEmpty();
+
+        CollectingSink alone = extract(utf8("From: a@receiver.example\r\nSubject: n\r\n\r\n" + prose), "alone.eml");
+        assertThat(alone.failures).singleElement()
+            .satisfies(f -> assertThat(f.report().kind()).isEqualTo(FailureReport.Kind.PLAIN_TEXT_NOTICE));
+    }
+
     // ------------------------------------------------------------------ no report: clear, typed errors
 
     @Test
