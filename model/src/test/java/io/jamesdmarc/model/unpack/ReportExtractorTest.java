@@ -136,6 +136,20 @@ class ReportExtractorTest {
     }
 
     @Test
+    void aSinglePartMessageBuiltInMemoryIsReadFromItsBody() throws Exception {
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+        message.setSubject("Report domain: sender.example");
+        message.setDataHandler(new jakarta.activation.DataHandler(
+            new jakarta.mail.util.ByteArrayDataSource(Packing.gzip(REPORT), "application/octet-stream")));
+        message.setFileName("receiver.example!sender.example!1780272000!1780358399.xml.gz");
+        message.saveChanges();
+        CollectingSink sink = new CollectingSink();
+        assertThat(extractor.extract(message, sink).aggregateReports()).isEqualTo(1);
+        assertTheFixtureReport(sink, "message body (application/octet-stream "
+            + "\"receiver.example!sender.example!1780272000!1780358399.xml.gz\") > gzip");
+    }
+
+    @Test
     void unreadablePartsAreReportedNextToTheReportsFound() throws Exception {
         ReportSinkResult outcome = extractWithResult(fixture("mail-two-reports-and-a-corrupt-zip.eml"), "two.eml");
         assertThat(outcome.result().aggregateReports()).isEqualTo(2);
