@@ -99,13 +99,15 @@ public final class AggregateReportReader {
                         throw new ReportParseException(Problem.EMPTY_INPUT, "the report is empty (no XML at all)");
                     }
                     characters.notes().forEach(warnings::add);
-                    return new AggregateDocumentParser(newInputFactory(), characters, limits, delivery, warnings, knownHeader,
-                        knownHeaderAscii).parse();
+                    try (XmlCursor cursor = XmlCursor.open(newInputFactory(), characters, limits, warnings)) {
+                        return new AggregateDocumentParser(cursor, characters, delivery, warnings, knownHeader, knownHeaderAscii)
+                            .parse();
+                    }
                 } catch (AggregateDocumentParser.RecordsBeforeHeader restart) {
                     // rare: records came first; now the header is known, read again and stream them
                     knownHeader = restart.header();
                     knownHeaderAscii = restart.asciiOnly();
-                } catch (AggregateDocumentParser.UndecodableDocument undecodable) {
+                } catch (XmlCursor.UndecodableDocument undecodable) {
                     if (mode == XmlCharacterReader.Mode.FALLBACK || !delivery.canReplay(characters.nonAsciiSeen())) {
                         throw new ReportParseException(Problem.MALFORMED_XML, undecodable.getMessage()
                             + (mode == XmlCharacterReader.Mode.FALLBACK ? ""

@@ -608,6 +608,51 @@ class AggregateReportReaderTest {
         assertThatThrownBy(() -> reader.readAll(limited)).isSameAs(bomb);
     }
 
+    @Test
+    void stopsReadingAheadWhenItStopsEarly() throws Exception {
+        ByteSource endless = new ByteSource() {
+            @Override
+            public InputStream openStream() {
+                return new EndlessReport();
+            }
+        };
+        AggregateReportReader few = new AggregateReportReader(ParseLimits.DEFAULTS.with(Limit.RECORDS, 50));
+
+        assertThat(catchThrowableOfType(LimitExceededException.class, () -> few.readAll(endless)).limit())
+            .isEqualTo(Limit.RECORDS);
+        IllegalStateException storeFull = new IllegalStateException("store full");
+        assertThatThrownBy(() -> reader.read(endless, new AggregateReportHandler<RuntimeException>() {
+            @Override
+            public void header(AggregateReport report) {
+            }
+
+            @Override
+            public void record(ReportRecord record) {
+                throw storeFull;
+            }
+        })).isSameAs(storeFull);
+
+        assertThat(Thread.getAllStackTraces().keySet())
+            .noneMatch(thread -> thread.getName().equals("dmarc-report-read-ahead") && thread.isAlive());
+    }
+
+    /** A report whose records never end. */
+    private static final class EndlessReport extends InputStream {
+        private static final byte[] HEAD = ("<feedback><report_metadata><org_name>o</org_name><email>e</email>"
+            + "<report_id>endless</report_id><date_range><begin>1</begin><end>2</end></date_range></report_metadata>"
+            + "<policy_published><domain>d.example</domain><p>none</p></policy_published>").getBytes(StandardCharsets.UTF_8);
+        private static final byte[] RECORD = ("<record><row><source_ip>192.0.2.1</source_ip><count>1</count></row>"
+            + "<identifiers><header_from>d.example</header_from></identifiers></record>\n").getBytes(StandardCharsets.UTF_8);
+        private long served;
+
+        @Override
+        public int read() {
+            byte b = served < HEAD.length ? HEAD[(int) served] : RECORD[(int) ((served - HEAD.length) % RECORD.length)];
+            served++;
+            return b & 0xFF;
+        }
+    }
+
     static byte[] concat(byte[]... parts) {
         int length = 0;
         for (byte[] part : parts) {

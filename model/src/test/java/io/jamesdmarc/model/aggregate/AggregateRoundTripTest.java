@@ -43,7 +43,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * least one SPF result with its scope, a pct and an fo), with text of any legal character, markup
  * characters and carriage returns included.
  */
-class AggregateRoundTripProperties {
+class AggregateRoundTripTest {
 
     private static Schema rfc9990;
     private static Schema rfc7489;
@@ -86,7 +86,7 @@ class AggregateRoundTripProperties {
             assertThat(back.records()).isEqualTo(report.records());
         } else {
             // RFC 7489 output spells IPv6 in full: the same addresses, written another way
-            assertThat(back.records().stream().map(AggregateRoundTripProperties::canonicalIp).toList())
+            assertThat(back.records().stream().map(AggregateRoundTripTest::canonicalIp).toList())
                 .isEqualTo(report.records());
         }
     }
@@ -337,7 +337,7 @@ class AggregateRoundTripProperties {
                 Arbitraries.bytes().array(byte[].class).ofSize(16),
                 Arbitraries.bytes().array(byte[].class).ofSize(2).map(tail -> new byte[] {
                     0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, tail[0], tail[1]}))
-            .map(AggregateRoundTripProperties::address)
+            .map(AggregateRoundTripTest::address)
             .map(SourceIp::of);
     }
 

@@ -33,7 +33,7 @@ import net.jqwik.api.Tuple.Tuple2;
  * never another exception, never a hang. Inputs are the real reports of the corpus (where it is
  * present) and our fixtures, truncated anywhere or with bytes replaced, inserted or deleted.
  */
-class AggregateReaderRobustnessProperties {
+class AggregateReaderRobustnessTest {
 
     private static final List<Sample> SAMPLES = samples();
     private static final Duration PATIENCE = Duration.ofSeconds(20);
