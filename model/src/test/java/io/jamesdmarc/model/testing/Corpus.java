@@ -57,10 +57,19 @@ public final class Corpus {
         return dir;
     }
 
-    /** The corpus, if it is where the project expects it. */
+    /**
+     * The corpus, if it is where the project expects it: {@code ../shared/corpus} next to the project
+     * root, or {@code shared/corpus} next to a folder further up (a git worktree of the project lives
+     * one level deeper than its clone).
+     */
     public static Optional<Corpus> find() {
-        Path corpus = projectRoot().resolve("../shared/corpus").normalize();
-        return Files.isRegularFile(corpus.resolve("EXPECTED.tsv")) ? Optional.of(new Corpus(corpus)) : Optional.empty();
+        for (Path dir = projectRoot().getParent(); dir != null; dir = dir.getParent()) {
+            Path corpus = dir.resolve("shared/corpus");
+            if (Files.isRegularFile(corpus.resolve("EXPECTED.tsv"))) {
+                return Optional.of(new Corpus(corpus));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The corpus, or a skipped test that says why. */
