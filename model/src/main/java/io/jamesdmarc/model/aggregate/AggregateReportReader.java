@@ -2,6 +2,8 @@ package io.jamesdmarc.model.aggregate;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -55,6 +57,8 @@ public final class AggregateReportReader {
      *
      * @throws ReportParseException the document is not a readable report; records may have been handed over before
      * @throws X whatever the handler threw, unchanged
+     * @throws java.io.UncheckedIOException wrapping an {@link InterruptedIOException} when the calling thread was
+     *                                      interrupted (the report itself may be fine)
      */
     public <X extends Exception> AggregateReadSummary read(ByteSource xml, AggregateReportHandler<X> handler)
         throws ReportParseException, X {
@@ -131,6 +135,10 @@ public final class AggregateReportReader {
     }
 
     private static ReportParseException unreadable(IOException e) {
+        if (e instanceof InterruptedIOException interrupted) {
+            // the thread is being stopped: nothing is wrong with the report
+            throw new UncheckedIOException(interrupted);
+        }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof ReportParseException reportProblem) {
                 return reportProblem;
