@@ -31,6 +31,13 @@ import io.jamesdmarc.model.ReportParseException.Problem;
  * declared charset (the document is read again as windows-1252). Anything else fails with a
  * {@link ReportParseException} saying where and what.
  *
+ * <p>The input: the {@link ByteSource}'s stream is read (and so decompressed, when the source
+ * decompresses) on a read-ahead thread while the parser works on the caller's, and closed once
+ * the read ends. When that stream fails with an {@link IOException} caused by a
+ * {@link ReportParseException} (a {@link io.jamesdmarc.model.LimitExceededException} of a
+ * decompression limit, say), that exception comes out unchanged; any other {@code IOException}
+ * becomes a {@link Problem#CORRUPT_CONTAINER} error.
+ *
  * <p>Thread-safe: one instance serves every thread.
  */
 public final class AggregateReportReader {
