@@ -2,6 +2,8 @@ package io.jamesdmarc.model.aggregate;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +31,13 @@ import io.jamesdmarc.model.ReportParseException.Problem;
  * declared charset (the document is read again as windows-1252). Anything else fails with a
  * {@link ReportParseException} saying where and what.
  *
+ * <p>The input: the {@link ByteSource}'s stream is read (and so decompressed, when the source
+ * decompresses) on a read-ahead thread while the parser works on the caller's, and closed once
+ * the read ends. When that stream fails with an {@link IOException} caused by a
+ * {@link ReportParseException} (a {@link io.jamesdmarc.model.LimitExceededException} of a
+ * decompression limit, say), that exception comes out unchanged; any other {@code IOException}
+ * becomes a {@link Problem#CORRUPT_CONTAINER} error.
+ *
  * <p>Thread-safe: one instance serves every thread.
  */
 public final class AggregateReportReader {
@@ -55,6 +64,8 @@ public final class AggregateReportReader {
      *
      * @throws ReportParseException the document is not a readable report; records may have been handed over before
      * @throws X whatever the handler threw, unchanged
+     * @throws java.io.UncheckedIOException wrapping an {@link InterruptedIOException} when the calling thread was
+     *                                      interrupted (the report itself may be fine)
      */
     public <X extends Exception> AggregateReadSummary read(ByteSource xml, AggregateReportHandler<X> handler)
         throws ReportParseException, X {
@@ -131,6 +142,10 @@ public final class AggregateReportReader {
     }
 
     private static ReportParseException unreadable(IOException e) {
+        if (e instanceof InterruptedIOException interrupted) {
+            // the thread is being stopped: nothing is wrong with the report
+            throw new UncheckedIOException(interrupted);
+        }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof ReportParseException reportProblem) {
                 return reportProblem;

@@ -10,6 +10,8 @@ import static javax.xml.stream.XMLStreamConstants.SPACE;
 import static javax.xml.stream.XMLStreamConstants.START_ELEMENT;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -372,12 +374,17 @@ final class XmlCursor implements AutoCloseable {
 
     /**
      * A parser failure as a report error: the input's own report problem (a decompression limit,
-     * say) unchanged; undecodable bytes; an unreadable input; else not well-formed XML.
+     * say) unchanged; undecodable bytes; an unreadable input; else not well-formed XML. An
+     * interrupted read is no report error: it comes out as an {@link UncheckedIOException}.
      */
     private static ReportParseException failure(Exception e, XmlCharacterReader characters, String where) {
         for (Throwable cause = e; cause != null; cause = next(cause)) {
             if (cause instanceof ReportParseException reportProblem) {
                 return reportProblem;
+            }
+            if (cause instanceof InterruptedIOException interrupted) {
+                // the thread is being stopped: nothing is wrong with the report
+                throw new UncheckedIOException(interrupted);
             }
         }
         if (characters.undecodable()) {

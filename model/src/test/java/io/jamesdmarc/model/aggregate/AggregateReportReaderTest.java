@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -632,12 +633,57 @@ class AggregateReportReaderTest {
             }
         })).isSameAs(storeFull);
 
-        assertThat(Thread.getAllStackTraces().keySet())
-            .noneMatch(thread -> thread.getName().equals("dmarc-report-read-ahead") && thread.isAlive());
+        // close() waits for the read-ahead thread; another test's interrupted read may still be ending its own
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (readAheadThreadsAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(readAheadThreadsAlive()).isFalse();
+    }
+
+    @Test
+    void anInterruptedReadIsNoReportError() throws Exception {
+        ByteSource slow = new ByteSource() {
+            @Override
+            public InputStream openStream() {
+                return new EndlessReport() {
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) throws IOException {
+                        try {
+                            Thread.sleep(5);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return super.read(buffer, offset, Math.min(length, 64));
+                    }
+                };
+            }
+        };
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread reading = new Thread(() -> {
+            try {
+                reader.readAll(slow);
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        reading.start();
+        Thread.sleep(300);
+        reading.interrupt();
+
+        Throwable thrown = outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(thrown).isInstanceOf(UncheckedIOException.class)
+            .hasCauseInstanceOf(java.io.InterruptedIOException.class);
+    }
+
+    private static boolean readAheadThreadsAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(thread -> thread.getName().equals("dmarc-report-read-ahead") && thread.isAlive());
     }
 
     /** A report whose records never end. */
-    private static final class EndlessReport extends InputStream {
+    private static class EndlessReport extends InputStream {
         private static final byte[] HEAD = ("<feedback><report_metadata><org_name>o</org_name><email>e</email>"
             + "<report_id>endless</report_id><date_range><begin>1</begin><end>2</end></date_range></report_metadata>"
             + "<policy_published><domain>d.example</domain><p>none</p></policy_published>").getBytes(StandardCharsets.UTF_8);
