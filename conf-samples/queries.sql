@@ -5,6 +5,8 @@
 --   SET @since  = '2026-05-01 00:00:00';    -- UTC, inclusive, or NULL
 --   SET @until  = '2026-06-01 00:00:00';    -- UTC, exclusive, or NULL
 -- then run any query below, e.g. in the mariadb client: SET @domain = NULL, @since = NULL, @until = NULL;
+-- (@domain is compared as CONVERT(@domain USING utf8mb4) COLLATE utf8mb4_unicode_ci, the tables' collation,
+-- so that the queries work whatever the session's character set and collation.)
 --
 -- An aggregate report belongs to a period by the start of the time it covers (date_begin): reporters
 -- send one report per domain and UTC day, so "since 1 May" means the reports about 1 May onwards.
@@ -32,7 +34,7 @@ SELECT rep.policy_domain AS domain,
        COALESCE(SUM(IF(rec.disposition = 'reject', rec.message_count, 0)), 0) AS reject
 FROM aggregate_reports rep
 LEFT JOIN aggregate_records rec ON rec.aggregate_report_id = rep.id
-WHERE (@domain IS NULL OR rep.policy_domain = @domain)
+WHERE (@domain IS NULL OR rep.policy_domain = CONVERT(@domain USING utf8mb4) COLLATE utf8mb4_unicode_ci)
   AND (@since IS NULL OR rep.date_begin >= @since)
   AND (@until IS NULL OR rep.date_begin < @until)
 GROUP BY rep.policy_domain
@@ -49,7 +51,7 @@ SELECT rep.policy_domain AS domain,
        ROUND(100 * SUM(IF(rec.dmarc_pass, rec.message_count, 0)) / NULLIF(SUM(rec.message_count), 0), 2) AS pass_rate
 FROM aggregate_reports rep
 LEFT JOIN aggregate_records rec ON rec.aggregate_report_id = rep.id
-WHERE (@domain IS NULL OR rep.policy_domain = @domain)
+WHERE (@domain IS NULL OR rep.policy_domain = CONVERT(@domain USING utf8mb4) COLLATE utf8mb4_unicode_ci)
   AND (@since IS NULL OR rep.date_begin >= @since)
   AND (@until IS NULL OR rep.date_begin < @until)
 GROUP BY rep.policy_domain, DATE(rep.date_begin)
@@ -63,7 +65,7 @@ SELECT rep.policy_domain AS domain,
        SUM(rec.message_count) AS messages
 FROM aggregate_reports rep
 JOIN aggregate_records rec ON rec.aggregate_report_id = rep.id
-WHERE (@domain IS NULL OR rep.policy_domain = @domain)
+WHERE (@domain IS NULL OR rep.policy_domain = CONVERT(@domain USING utf8mb4) COLLATE utf8mb4_unicode_ci)
   AND (@since IS NULL OR rep.date_begin >= @since)
   AND (@until IS NULL OR rep.date_begin < @until)
 GROUP BY rep.policy_domain, rec.disposition
@@ -80,7 +82,7 @@ SELECT rep.policy_domain AS domain,
        COUNT(DISTINCT rep.id) AS reports
 FROM aggregate_reports rep
 JOIN aggregate_records rec ON rec.aggregate_report_id = rep.id
-WHERE (@domain IS NULL OR rep.policy_domain = @domain)
+WHERE (@domain IS NULL OR rep.policy_domain = CONVERT(@domain USING utf8mb4) COLLATE utf8mb4_unicode_ci)
   AND (@since IS NULL OR rep.date_begin >= @since)
   AND (@until IS NULL OR rep.date_begin < @until)
 GROUP BY rep.policy_domain, rec.source_ip_text
@@ -100,7 +102,7 @@ SELECT rep.policy_domain AS domain,
        COALESCE(SUM(rec.message_count), 0) AS messages
 FROM aggregate_reports rep
 JOIN aggregate_records rec ON rec.aggregate_report_id = rep.id
-WHERE (@domain IS NULL OR rep.policy_domain = @domain)
+WHERE (@domain IS NULL OR rep.policy_domain = CONVERT(@domain USING utf8mb4) COLLATE utf8mb4_unicode_ci)
   AND (@since IS NULL OR rep.date_begin >= @since)
   AND (@until IS NULL OR rep.date_begin < @until)
 GROUP BY rep.policy_domain
@@ -116,7 +118,7 @@ SELECT rep.policy_domain AS domain,
        MIN(rep.date_begin) AS first_period,
        MAX(rep.date_end) AS last_period
 FROM aggregate_reports rep
-WHERE (@domain IS NULL OR rep.policy_domain = @domain)
+WHERE (@domain IS NULL OR rep.policy_domain = CONVERT(@domain USING utf8mb4) COLLATE utf8mb4_unicode_ci)
   AND (@since IS NULL OR rep.date_begin >= @since)
   AND (@until IS NULL OR rep.date_begin < @until)
 GROUP BY rep.policy_domain, rep.org_name, rep.reporter_email
@@ -138,7 +140,7 @@ SELECT rep.id AS aggregate_report_id,
 FROM aggregate_reports rep
 JOIN received_messages msg ON msg.id = rep.received_message_id
 WHERE NOT IFNULL(msg.dmarc_result = 'pass', 0)
-  AND (@domain IS NULL OR rep.policy_domain = @domain)
+  AND (@domain IS NULL OR rep.policy_domain = CONVERT(@domain USING utf8mb4) COLLATE utf8mb4_unicode_ci)
   AND (@since IS NULL OR rep.date_begin >= @since)
   AND (@until IS NULL OR rep.date_begin < @until)
 ORDER BY rep.date_begin, rep.id;
@@ -150,7 +152,7 @@ SELECT fr.reported_domain AS domain,
        COUNT(*) AS failure_reports
 FROM failure_reports fr
 JOIN received_messages msg ON msg.id = fr.received_message_id
-WHERE (@domain IS NULL OR fr.reported_domain = @domain)
+WHERE (@domain IS NULL OR fr.reported_domain = CONVERT(@domain USING utf8mb4) COLLATE utf8mb4_unicode_ci)
   AND (@since IS NULL OR COALESCE(fr.arrival_time, msg.received_at) >= @since)
   AND (@until IS NULL OR COALESCE(fr.arrival_time, msg.received_at) < @until)
 GROUP BY fr.reported_domain, DATE(COALESCE(fr.arrival_time, msg.received_at))

@@ -124,11 +124,28 @@ public final class ReportingQueries {
         while (rows.next()) {
             List<Object> row = new ArrayList<>(columns.size());
             for (int i = 1; i <= columns.size(); i++) {
-                row.add(rows.getObject(i));
+                row.add(plain(rows.getObject(i)));
             }
             values.add(Collections.unmodifiableList(row));
         }
         return new QueryResult(name, columns, values);
+    }
+
+    /** JDBC's values as plain Java ones: sums as Long (MariaDB gives DECIMAL), rates as BigDecimal, java.time for dates. */
+    private static Object plain(Object value) {
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toLocalDateTime();
+        }
+        if (value instanceof java.sql.Date date) {
+            return date.toLocalDate();
+        }
+        if (value instanceof java.math.BigDecimal decimal && decimal.scale() == 0 && decimal.unscaledValue().bitLength() < 64) {
+            return decimal.longValueExact();
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        return value;
     }
 
     private static long number(Object value) {
