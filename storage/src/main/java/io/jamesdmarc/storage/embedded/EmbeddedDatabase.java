@@ -161,8 +161,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
         static Use begin(Path home, Path binariesCache) throws IOException {
             EmbeddedServer server = new EmbeddedServer(home);
-            try (FileChannel startChannel = lockFile(home.resolve("start.lock"));
-                 FileLock ignored = startChannel.lock()) {
+            try (FileChannel startChannel = lockFile(home.resolve("start.lock"))) {
+                // held until the channel closes: while this process decides to start or join
+                startChannel.lock();
                 EmbeddedServer.Credentials credentials = server.credentials();
                 var running = server.running(credentials);
                 boolean startedHere = running.isEmpty();
@@ -187,8 +188,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
             } catch (IllegalStateException e) {
                 // the JVM is shutting down: this is the hook running
             }
-            try (FileChannel startChannel = lockFile(home.resolve("start.lock"));
-                 FileLock ignored = startChannel.lock()) {
+            try (FileChannel startChannel = lockFile(home.resolve("start.lock"))) {
+                // held until the channel closes: while this process decides to leave or stop
+                startChannel.lock();
                 usersLock.release();
                 usersLock = null;
                 usersChannel.close();

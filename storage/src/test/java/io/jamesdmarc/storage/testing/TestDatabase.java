@@ -176,7 +176,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 
     private static SQLException ping(Server candidate) {
         try (Connection connection = connect(candidate)) {
-            return null;
+            return connection.isValid(2) ? null : new SQLException("the server at " + candidate.baseUrl() + " does not answer");
         } catch (SQLException e) {
             return e;
         }
