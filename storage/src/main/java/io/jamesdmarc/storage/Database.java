@@ -161,8 +161,9 @@ public final class Database implements AutoCloseable {
         // a stored report's duplicate check must see what other transactions committed meanwhile
         hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         Properties driver = new Properties();
-        // JDBC batches go to the server as multi-row INSERTs: what makes 200,000-record reports fast
-        driver.setProperty("rewriteBatchedStatements", "true");
+        // batched INSERTs go to the server in MariaDB's bulk protocol: about 80,000 records a second
+        // against 16,000 sent one by one (./bench store); the driver's default, made explicit
+        driver.setProperty("useBulkStmtsForInserts", "true");
         hikari.setDataSourceProperties(driver);
         try {
             return new HikariDataSource(hikari);

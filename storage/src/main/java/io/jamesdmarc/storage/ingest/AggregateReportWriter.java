@@ -30,7 +30,7 @@ import io.jamesdmarc.model.vocabulary.Enumerated;
  */
 final class AggregateReportWriter implements AggregateReportHandler<StoreHalt>, AutoCloseable {
 
-    /** Records per batch: the driver sends each batch as multi-row INSERTs of a few hundred KB. */
+    /** Records per batch: each batch goes to the server as one bulk INSERT per table, of a few hundred KB. */
     static final int BATCH_RECORDS = 1000;
     /** Reader warnings kept per report: they are diagnostics, and a bad report could produce one per record. */
     static final int MAX_WARNINGS = 1000;
