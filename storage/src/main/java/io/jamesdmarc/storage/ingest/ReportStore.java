@@ -73,15 +73,12 @@ public final class ReportStore {
      * key: a mail James retries, a file imported again).
      */
     public ReceivedMessageRef recordMessage(ReceivedMessage message) throws SQLException {
-        ReceivedMessageRef ref;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
-            ref = insertMessage(connection, message).orElseGet(() -> null);
-            if (ref == null) {
-                ref = findMessage(connection, message);
-            }
+            // insert first: the unique key, not a look-up beforehand, decides between two recorders
+            Optional<ReceivedMessageRef> inserted = insertMessage(connection, message);
+            return inserted.isPresent() ? inserted.get() : findMessage(connection, message);
         }
-        return ref;
     }
 
     private Optional<ReceivedMessageRef> insertMessage(Connection connection, ReceivedMessage message) throws SQLException {
