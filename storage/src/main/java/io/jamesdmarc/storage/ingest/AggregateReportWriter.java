@@ -120,7 +120,7 @@ final class AggregateReportWriter implements AggregateReportHandler<StoreHalt>, 
             Columns.text(insert, ++i, metadata.generator());
             insert.setString(++i, Columns.json(metadata.errors()));
             insert.setString(++i, Columns.json(report.extensions()));
-            Columns.text(insert, ++i, Optional.ofNullable(location).filter(text -> !text.isEmpty()));
+            Columns.text(insert, ++i, Columns.location(location));
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();

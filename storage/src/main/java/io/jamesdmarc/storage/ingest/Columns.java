@@ -78,6 +78,11 @@ final class Columns {
         return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
+    /** A location (where in a message a report was) as stored: cut to what a TEXT column holds, empty as NULL. */
+    static Optional<String> location(String location) {
+        return fit(Optional.ofNullable(location).filter(text -> !text.isEmpty()), TEXT_CHARACTERS);
+    }
+
     static void text(PreparedStatement statement, int index, Optional<String> value) throws SQLException {
         if (value.isPresent()) {
             statement.setString(index, value.get());
@@ -85,6 +90,9 @@ final class Columns {
             statement.setNull(index, Types.VARCHAR);
         }
     }
+
+    /** Characters a TEXT column always holds (65,535 bytes, 4 bytes per character at most). */
+    static final int TEXT_CHARACTERS = 16_000;
 
     /** {@code value} cut to {@code max} characters: for what a message's headers say, which no report depends on. */
     static Optional<String> fit(Optional<String> value, int max) {

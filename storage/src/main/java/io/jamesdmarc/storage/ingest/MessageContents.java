@@ -3,7 +3,6 @@ package io.jamesdmarc.storage.ingest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 
 /**
  * Writes {@code received_message_contents}: which report (or rejected input) a message carried and
@@ -38,11 +37,7 @@ final class MessageContents {
             insert.setString(2, type.column);
             insert.setLong(3, id);
             insert.setString(4, outcome == IngestOutcome.Status.STORED ? "stored" : "duplicate");
-            if (location == null || location.isEmpty()) {
-                insert.setNull(5, Types.VARCHAR);
-            } else {
-                insert.setString(5, location);
-            }
+            Columns.text(insert, 5, Columns.location(location));
             insert.executeUpdate();
         }
     }

@@ -50,7 +50,7 @@ public final class ReportStore {
     private static final Logger LOGGER = LoggerFactory.getLogger(ReportStore.class);
 
     /** Header values of a mail kept for display only: longer ones are cut (the raw mail is not what these columns are for). */
-    private static final int MAX_HEADER_TEXT = 16_000;
+    private static final int MAX_HEADER_TEXT = Columns.TEXT_CHARACTERS;
 
     private static final String INSERT_MESSAGE = "INSERT INTO received_messages (origin, origin_key, received_at, message_id, "
         + "envelope_sender, recipients, from_header, subject, remote_address, file_path, size_bytes, dkim_result, dkim_domain, "
@@ -250,9 +250,10 @@ public final class ReportStore {
                 long id;
                 try (PreparedStatement insert = connection.prepareStatement(INSERT_REJECTED, Statement.RETURN_GENERATED_KEYS)) {
                     insert.setLong(1, message.id());
-                    Columns.text(insert, 2, Optional.ofNullable(location).filter(text -> !text.isEmpty()));
+                    Columns.text(insert, 2, Columns.location(location));
                     insert.setString(3, problem.name());
-                    insert.setString(4, reason == null || reason.isBlank() ? problem.name() : Columns.fit(Optional.of(reason), 60_000).get());
+                    insert.setString(4, reason == null || reason.isBlank() ? problem.name()
+                        : Columns.fit(Optional.of(reason), Columns.TEXT_CHARACTERS).get());
                     insert.setLong(5, rawBytes.length);
                     insert.setBytes(6, sha256);
                     insert.executeUpdate();

@@ -97,11 +97,17 @@ public final class ReportingQueries {
                 set.execute();
             }
             try (Statement statement = connection.createStatement()) {
+                QueryResult result;
                 try (ResultSet rows = statement.executeQuery(query.sql())) {
-                    return read(name, rows);
-                } finally {
-                    statement.execute(CLEAR_PARAMETERS);
+                    result = read(name, rows);
                 }
+                // the next run sets all three anyway: clearing is tidiness, not worth failing a good answer for
+                try {
+                    statement.execute(CLEAR_PARAMETERS);
+                } catch (SQLException e) {
+                    // the connection goes back to the pool with the variables set; harmless
+                }
+                return result;
             }
         }
     }
