@@ -19,6 +19,7 @@ import org.apache.james.jdkim.impl.BodyHasherImpl;
 import org.apache.james.jdkim.impl.CompoundBodyHasher;
 import org.apache.james.jdkim.impl.Message;
 import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.MimeIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,11 +81,18 @@ public final class DkimVerifier {
      * @throws IOException when the message cannot be read
      */
     public List<DkimSignatureResult> verify(ByteSource message) throws IOException {
+        try {
+            return verifyEach(message);
+        } catch (MimeException | MimeIOException | RuntimeException e) {
+            // hostile input must cost a DKIM result, never the message: each signature is reported unprocessed
+            return unprocessed(message, e);
+        }
+    }
+
+    private List<DkimSignatureResult> verifyEach(ByteSource message) throws IOException, MimeException {
         Message parsed;
         try (InputStream in = message.openBufferedStream()) {
             parsed = new Message(in);
-        } catch (MimeException e) {
-            return unparseable(message, e);
         }
         try {
             List<String> fields = parsed.getFields(DKIM_SIGNATURE).stream().filter(Objects::nonNull).toList();
@@ -178,12 +186,15 @@ public final class DkimVerifier {
             Optional.of(why));
     }
 
-    /** jdkim's parser refuses the message (over 1000 header fields, a line over 10,000 characters). */
-    private static List<DkimSignatureResult> unparseable(ByteSource message, MimeException e) throws IOException {
-        LOG.info("DKIM not verified: the message cannot be parsed: {}", e.getMessage());
+    /**
+     * jdkim's parser refused the message (over 1000 header fields, a line over 10,000 characters)
+     * or failed on it: every signature is neutral, "could not be processed" (RFC 8601).
+     */
+    private static List<DkimSignatureResult> unprocessed(ByteSource message, Exception e) throws IOException {
+        LOG.info("DKIM not verified: the message cannot be processed: {}", e.toString());
         List<DkimSignatureResult> results = new ArrayList<>();
         for (String value : MessageHeaders.read(message).values(DKIM_SIGNATURE)) {
-            results.add(result(SignatureTags.parse(value), DkimResult.NEUTRAL, "message cannot be parsed: " + e.getMessage()));
+            results.add(result(SignatureTags.parse(value), DkimResult.NEUTRAL, "message cannot be processed: " + e.getMessage()));
         }
         return results;
     }

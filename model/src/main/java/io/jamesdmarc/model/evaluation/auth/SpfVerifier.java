@@ -41,6 +41,9 @@ import io.jamesdmarc.model.vocabulary.SpfScope;
  * <p>jSPF is wired as James's {@code SPF} mailet wires it (synchronous executor), with our own
  * result handler, so that a permerror or temperror keeps jSPF's reason rather than a logged stack
  * trace. Explanations ({@code exp=}) are not fetched: DMARC does not use them. Thread-safe.
+ *
+ * <p>jSPF logs every matching directive at INFO, as under James's own SPF mailet: set the logger
+ * {@code org.apache.james.jspf} to WARN in James's {@code logback.xml}.
  */
 public final class SpfVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(SpfVerifier.class);

@@ -248,6 +248,22 @@ class DkimVerifierTest {
     }
 
     @Test
+    void aMessageJdkimCannotParseLeavesEachSignatureNeutral() throws Exception {
+        byte[] signed = author.sign(bytes(MESSAGE), "example.com", "sel");
+        String filler = "X-Filler: padding\r\n".repeat(1100);
+        String text = new String(signed, StandardCharsets.UTF_8);
+        int body = text.indexOf("\r\n\r\n") + 2;
+
+        List<DkimSignatureResult> results = verify(bytes(text.substring(0, body) + filler + text.substring(body)));
+
+        assertThat(results).singleElement().satisfies(result -> {
+            assertThat(result.result()).isEqualTo(DkimResult.NEUTRAL);
+            assertThat(result.domain()).isEqualTo("example.com");
+            assertThat(result.humanResult()).hasValueSatisfying(why -> assertThat(why).startsWith("message cannot be processed"));
+        });
+    }
+
+    @Test
     void anUnsignedMessageHasNoResult() throws Exception {
         assertThat(verify(bytes(MESSAGE))).isEmpty();
     }
