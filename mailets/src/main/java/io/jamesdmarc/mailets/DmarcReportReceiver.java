@@ -166,7 +166,7 @@ public class DmarcReportReceiver extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         Receipt receipt;
         try {
-            receipt = ingester.ingest(mail, database.get().reportStore());
+            receipt = database.call(open -> ingester.ingest(mail, open.reportStore()));
         } catch (SQLException e) {
             storeErrors.increment();
             LOGGER.warn("DMARC report mail {} ({}) NOT stored, left to James to retry: {}", mail.getName(), messageId(mail),

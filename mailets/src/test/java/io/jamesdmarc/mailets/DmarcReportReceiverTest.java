@@ -47,7 +47,7 @@ class DmarcReportReceiverTest {
     static String mailetContainer(String receiverParameters, String beforeReceiver, String onMailetException) {
         return """
             <mailetcontainer>
-              <processors>
+              <processors enableJmx="false">
                 <processor state="root" enableJmx="false">
                   %s
                   <mailet match="RecipientIs=%s,%s" class="io.jamesdmarc.mailets.DmarcReportReceiver">
@@ -72,14 +72,15 @@ class DmarcReportReceiverTest {
             onMailetException == null ? "" : "<onMailetException>" + onMailetException + "</onMailetException>", receiverParameters);
     }
 
-    static String dmarcProperties(String url) {
-        return "db.url = " + url + "\ndb.user = " + DB.config().user() + "\ndb.password = " + DB.config().password() + "\n";
+    /** {@code dmarc.properties} for {@code database}, reached at {@code url} (directly, or through a proxy). */
+    static String dmarcProperties(TestDatabase database, String url) {
+        return "db.url = " + url + "\ndb.user = " + database.config().user() + "\ndb.password = " + database.config().password() + "\n";
     }
 
     private static JamesPipeline james(String receiverParameters) throws Exception {
         return JamesPipeline.builder()
             .mailetContainerXml(mailetContainer(receiverParameters, "", "propagate"))
-            .dmarcProperties(dmarcProperties(DB.config().url()))
+            .dmarcProperties(dmarcProperties(DB, DB.config().url()))
             .start();
     }
 
@@ -226,7 +227,7 @@ class DmarcReportReceiverTest {
 
         try (JamesPipeline james = JamesPipeline.builder()
                 .mailetContainerXml(mailetContainer("<trustedAuthservIds>mx.example.com</trustedAuthservIds>", signAndVerify, "propagate"))
-                .dmarcProperties(dmarcProperties(DB.config().url()))
+                .dmarcProperties(dmarcProperties(DB, DB.config().url()))
                 .module(binder -> binder.bind(PublicKeyRecordRetriever.class)
                     .toInstance(new MockPublicKeyRecordRetriever(record, "sel", "reporter.example")))
                 .start()) {

@@ -1,5 +1,9 @@
 package io.jamesdmarc.mailets.settings;
 
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Objects;
 
 import org.slf4j.Logger;
@@ -20,6 +24,8 @@ import io.jamesdmarc.storage.DatabaseUnavailableException;
 public final class DmarcDatabase implements AutoCloseable {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(DmarcDatabase.class);
+    /** Connections kept idle by the pool (two), plus one: enough to get past those a restart broke. */
+    static final int MAX_ATTEMPTS = 3;
 
     private final DatabaseConfig config;
     private final String user;
@@ -68,6 +74,47 @@ public final class DmarcDatabase implements AutoCloseable {
             }
             return database;
         }
+    }
+
+    /** Work done with the database, as one unit that may be done again. */
+    @FunctionalInterface
+    public interface Work<T, X extends Exception> {
+        T run(Database database) throws SQLException, X;
+    }
+
+    /**
+     * Does {@code work}, again when it failed on a connection the pool handed out broken (the
+     * database restarted, a firewall cut idle connections: the pool notices only on use), up to
+     * {@value #MAX_ATTEMPTS} times. Only for work that is safe to repeat, as storing reports is.
+     * A database that cannot be reached fails at once, with no more waiting than the pool's own.
+     *
+     * @throws SQLException the database failed (for James to retry the mail later)
+     */
+    public <T, X extends Exception> T call(Work<T, X> work) throws SQLException, X {
+        for (int attempt = 1; ; attempt++) {
+            Database open = get();
+            try {
+                return work.run(open);
+            } catch (SQLException e) {
+                if (attempt >= MAX_ATTEMPTS || !brokenConnection(e)) {
+                    throw e;
+                }
+                LOGGER.info("{}: a pooled connection to the DMARC database was broken ({}); trying again", user, e.getMessage());
+            }
+        }
+    }
+
+    /** A connection that failed in use: the pool discards it, and another one may well work. */
+    static boolean brokenConnection(SQLException error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException) {
+                return false; // the pool found no working connection in its time: the database is down
+            }
+            if (cause instanceof SQLNonTransientConnectionException || cause instanceof SQLRecoverableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public DatabaseConfig config() {
