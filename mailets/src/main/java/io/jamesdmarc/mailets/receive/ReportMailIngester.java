@@ -7,9 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedByteArrayInputStream;
 
 import org.apache.mailet.Mail;
 
@@ -40,6 +44,8 @@ public final class ReportMailIngester {
 
     /** Where the rejected input is: the whole mail. */
     static final String WHOLE_MESSAGE = "message";
+    /** For parsing only: lenient about addresses, as reporters are. */
+    private static final Session SESSION = Session.getInstance(lenientAddresses());
 
     private final ReportExtractor extractor;
     private final ReportMailIdentity identity;
@@ -51,25 +57,34 @@ public final class ReportMailIngester {
 
     public Receipt ingest(Mail mail, ReportStore store) throws SQLException, MessagingException {
         ReceivedMessageRef message = store.recordMessage(identity.of(mail));
+        byte[] raw = bytes(mail);
         StoringSink sink = new StoringSink(store, message);
         ReportParseException noReport = null;
         try {
-            extractor.extract(mail.getMessage(), sink);
+            // a message of our own: reading James's would make it re-write the mail's MIME structure when a later mailet changes it
+            extractor.extract(new MimeMessage(SESSION, new SharedByteArrayInputStream(raw)), sink);
         } catch (ReportParseException e) {
             noReport = e;
         }
         Optional<IngestOutcome> rejected = Optional.empty();
         if (noReport != null) {
-            rejected = Optional.of(store.storeUnparseable(message, WHOLE_MESSAGE, bytes(mail), noReport.problem(), noReport.getMessage()));
+            rejected = Optional.of(store.storeUnparseable(message, WHOLE_MESSAGE, raw, noReport.problem(), noReport.getMessage()));
         } else if (!sink.unreadable.isEmpty()) {
             UnreadablePart first = sink.unreadable.get(0);
             String reason = sink.unreadable.size() + (sink.unreadable.size() == 1 ? " part" : " parts") + " could not be read: "
                 + sink.unreadable.stream().map(UnreadablePart::toString).collect(Collectors.joining("; "));
-            rejected = Optional.of(store.storeUnparseable(message, WHOLE_MESSAGE, bytes(mail), first.problem().problem(), reason));
+            rejected = Optional.of(store.storeUnparseable(message, WHOLE_MESSAGE, raw, first.problem().problem(), reason));
         }
         return new Receipt(message, sink.reports, rejected, noReport == null ? sink.unreadable : List.of());
     }
 
+    private static Properties lenientAddresses() {
+        Properties properties = new Properties();
+        properties.setProperty("mail.mime.address.strict", "false");
+        return properties;
+    }
+
+    /** The mail as James holds it: the bytes received, unless a mailet before changed them. */
     private static byte[] bytes(Mail mail) throws MessagingException {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         try {

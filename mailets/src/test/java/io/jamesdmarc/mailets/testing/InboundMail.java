@@ -1,6 +1,7 @@
 package io.jamesdmarc.mailets.testing;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 
 import jakarta.mail.MessagingException;
@@ -42,6 +43,41 @@ public final class InboundMail {
         MailImpl mail = builder.build();
         mail.setMessageContent(MimeMessageInputStreamSource.create(name, new ByteArrayInputStream(rfc822)));
         return mail;
+    }
+
+    /**
+     * A stored message (a file of the corpus, say) as an SMTP client sends it: an mbox {@code From }
+     * line dropped, every line ended by CRLF (SMTP allows nothing else; files often hold LF).
+     */
+    public static byte[] onTheWire(byte[] stored) {
+        int start = 0;
+        if (startsWith(stored, "From ")) {
+            while (start < stored.length && stored[start] != '\n') {
+                start++;
+            }
+            start++;
+        }
+        ByteArrayOutputStream wire = new ByteArrayOutputStream(stored.length + stored.length / 40);
+        for (int i = start; i < stored.length; i++) {
+            byte b = stored[i];
+            if (b == '\n' && (i == start || stored[i - 1] != '\r')) {
+                wire.write('\r');
+            }
+            wire.write(b);
+        }
+        return wire.toByteArray();
+    }
+
+    private static boolean startsWith(byte[] bytes, String prefix) {
+        if (bytes.length < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (bytes[i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<MailAddress> addresses(List<String> recipients) throws AddressException {

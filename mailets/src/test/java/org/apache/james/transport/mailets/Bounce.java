@@ -8,7 +8,7 @@ import org.apache.mailet.Mail;
 import io.jamesdmarc.mailets.testing.StandInMailet;
 import io.jamesdmarc.mailets.testing.StandInRecorder;
 
-/** Test stand-in for James's Bounce (james-server-mailets, not on Maven Central): records the mail as bounced to its sender and ghosts it unless passThrough. */
+/** Test stand-in for James's Bounce (james-server-mailets, not on Maven Central): records the mail as bounced to its sender and lets it go on unless passThrough is false (James's default: true). */
 public class Bounce extends StandInMailet {
 
     @Inject
@@ -18,6 +18,6 @@ public class Bounce extends StandInMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        endOfTheLine(mail, "", false);
+        endOfTheLine(mail, "", true);
     }
 }

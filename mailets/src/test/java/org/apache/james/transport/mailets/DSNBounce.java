@@ -8,7 +8,7 @@ import org.apache.mailet.Mail;
 import io.jamesdmarc.mailets.testing.StandInMailet;
 import io.jamesdmarc.mailets.testing.StandInRecorder;
 
-/** Test stand-in for James's DSNBounce (james-server-mailets, not on Maven Central): records the mail as bounced (DSN) and ghosts it unless passThrough. */
+/** Test stand-in for James's DSNBounce (james-server-mailets, not on Maven Central): records the mail as bounced (DSN) and lets it go on unless passThrough is false (James's default: true). */
 public class DSNBounce extends StandInMailet {
 
     @Inject
@@ -18,6 +18,6 @@ public class DSNBounce extends StandInMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        endOfTheLine(mail, "", false);
+        endOfTheLine(mail, "", true);
     }
 }
