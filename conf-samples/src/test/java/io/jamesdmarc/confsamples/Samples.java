@@ -13,7 +13,7 @@ import io.jamesdmarc.model.testing.Corpus;
 import io.jamesdmarc.storage.DatabaseConfig;
 
 /** The sample files of this folder, as operators copy them, and James loaded with them. */
-final class Samples {
+public final class Samples {
 
     /** The lines of dmarc.properties that say where the database is: the only ones a test changes. */
     /** A marked addition to James's configuration: its comment and the mailet after it. */
@@ -24,11 +24,11 @@ final class Samples {
     private Samples() {
     }
 
-    static Path file(String name) {
+    public static Path file(String name) {
         return Corpus.projectRoot().resolve("conf-samples").resolve(name);
     }
 
-    static String text(String name) {
+    public static String text(String name) {
         try {
             return Files.readString(file(name), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -37,7 +37,7 @@ final class Samples {
     }
 
     /** The sample dmarc.properties, every line as written but db.url, db.user and db.password, which point at {@code database}. */
-    static String dmarcProperties(DatabaseConfig database, String url) {
+    public static String dmarcProperties(DatabaseConfig database, String url) {
         Matcher line = CONNECTION_LINE.matcher(text("dmarc.properties"));
         StringBuilder out = new StringBuilder();
         int replaced = 0;
@@ -62,7 +62,7 @@ final class Samples {
      * (and with JMX off, so that it may run next to the sample). What James does to a mail there is
      * what it must do to it in the sample, but for what james-dmarc stores.
      */
-    static JamesPipeline.Builder jamesWithoutJamesDmarc() {
+    public static JamesPipeline.Builder jamesWithoutJamesDmarc() {
         String sample = text("mailetcontainer.xml");
         Matcher addition = JAMES_DMARC_ADDITION.matcher(sample);
         String original = addition.replaceAll("");
@@ -74,7 +74,7 @@ final class Samples {
     }
 
     /** James with the sample mailetcontainer.xml as it is, and the sample dmarc.properties pointed at {@code url}. */
-    static JamesPipeline.Builder james(DatabaseConfig database, String url) {
+    public static JamesPipeline.Builder james(DatabaseConfig database, String url) {
         return JamesPipeline.builder()
             .mailetContainer(file("mailetcontainer.xml"))
             .dmarcProperties(dmarcProperties(database, url));
