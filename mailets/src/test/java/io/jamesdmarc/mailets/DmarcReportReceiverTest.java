@@ -16,6 +16,12 @@ import org.apache.mailet.Mail;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.jamesdmarc.mailets.testing.GeneratedReport;
 import io.jamesdmarc.mailets.testing.InboundMail;
@@ -105,6 +111,30 @@ class DmarcReportReceiverTest {
             });
             assertThat(james.metrics().countFor(DmarcReportReceiver.METRIC_STORED)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void oneLinePerMailSaysWhatBecameOfWhichReport() throws Exception {
+        GeneratedReport report = GeneratedReport.of(11, "example.com", 20);
+        Logger logger = (Logger) LoggerFactory.getLogger(DmarcReportReceiver.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try (JamesPipeline james = james("")) {
+            james.service(InboundMail.of("Mail11", report.mail("r11@reporter.example"), "bounce@reporter.example", RUA));
+            james.service(InboundMail.of("Mail12", report.mail("r12@reporter.example"), "bounce@reporter.example", RUA));
+        } finally {
+            logger.detachAppender(log);
+        }
+
+        List<String> lines = log.list.stream().filter(event -> event.getLevel() == Level.INFO)
+            .map(ILoggingEvent::getFormattedMessage).filter(line -> line.startsWith("DMARC report mail")).toList();
+        long id = sql.longs("SELECT id FROM aggregate_reports").get(0);
+        assertThat(lines).containsExactly(
+            "DMARC report mail Mail11 <r11@reporter.example> from bounce@reporter.example: aggregate report '" + report.reportId()
+                + "' from Receiver Example Mail for example.com: stored as #" + id + " (20 records); mail goes on",
+            "DMARC report mail Mail12 <r12@reporter.example> from bounce@reporter.example: aggregate report '" + report.reportId()
+                + "' from Receiver Example Mail for example.com: duplicate of #" + id + "; mail goes on");
     }
 
     @Test
