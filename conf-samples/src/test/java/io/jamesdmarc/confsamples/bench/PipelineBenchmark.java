@@ -30,7 +30,8 @@ import io.jamesdmarc.storage.testing.TestDatabase;
  * typical aggregate report of 20 records, gzipped, and is serviced by as many threads as the
  * sample's spooler has. Run with {@code ./bench pipeline [MAILS [THREADS [tuned]]]} (heap 256 MB); uses
  * the MariaDB at 127.0.0.1:3306 when it answers, else the embedded one, in a database of its own.
- * The receiver's line per mail goes to {@code conf-samples/target/bench/pipeline.log}.
+ * The receiver's line per mail goes to {@code conf-samples/target/bench/pipeline.log}. The stand-ins
+ * for James's delivery mailets record each mail, without copying it.
  *
  * <p>{@code tuned} sets what README's deployment section recommends for {@code conf/jvm.properties}:
  * {@value #STREAM_PROVIDER}, without which jakarta.mail looks its stream provider up on the whole
@@ -63,7 +64,7 @@ public final class PipelineBenchmark {
         List<byte[]> measured = reportMails("measured", mails);
 
         try (TestDatabase db = TestDatabase.create("pipeline_benchmark");
-             JamesPipeline james = Samples.james(db.config(), db.config().url()).start()) {
+             JamesPipeline james = Samples.james(db.config(), db.config().url()).keepMessages(false).start()) {
             SqlProbe sql = new SqlProbe(db.dataSource());
             System.out.printf(Locale.ROOT, "database: %s (%s); %d spool threads; %s; heap max %d MB; %d mails of one %d-record "
                 + "gzipped report (%,d bytes on average)%n", db.name(), sql.strings("SELECT VERSION()").get(0), threads,

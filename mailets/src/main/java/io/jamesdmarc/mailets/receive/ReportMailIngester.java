@@ -2,6 +2,7 @@ package io.jamesdmarc.mailets.receive;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.SharedByteArrayInputStream;
 
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 
 import io.jamesdmarc.model.ReportParseException;
@@ -84,15 +86,24 @@ public final class ReportMailIngester {
         return properties;
     }
 
-    /** The mail as James holds it: the bytes received, unless a mailet before changed them. */
+    /**
+     * The mail as James holds it: the bytes received, as received (James's own message reads them
+     * from its source, unparsed, unless a mailet before changed the mail).
+     */
     private static byte[] bytes(Mail mail) throws MessagingException {
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        MimeMessage message = mail.getMessage();
         try {
-            mail.getMessage().writeTo(raw);
+            if (message instanceof MimeMessageWrapper james) {
+                try (InputStream in = james.getMessageInputStream()) {
+                    return in.readAllBytes();
+                }
+            }
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            message.writeTo(raw);
+            return raw.toByteArray();
         } catch (IOException e) {
             throw new MessagingException("cannot read the bytes of mail " + mail.getName() + ": " + e.getMessage(), e);
         }
-        return raw.toByteArray();
     }
 
     /** Stores each report as the extractor finds it. */

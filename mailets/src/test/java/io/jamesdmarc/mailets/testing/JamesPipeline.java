@@ -164,8 +164,15 @@ public final class JamesPipeline implements AutoCloseable {
         private List<String> localDomains = List.of(DEFAULT_DOMAIN);
         private String postmaster = "postmaster@" + DEFAULT_DOMAIN;
         private final List<Module> modules = new ArrayList<>();
+        private boolean keepMessages = true;
 
         private Builder() {
+        }
+
+        /** Whether the stand-ins keep the bytes of each mail they get (default true; a benchmark does without). */
+        public Builder keepMessages(boolean keep) {
+            this.keepMessages = keep;
+            return this;
         }
 
         /** The mailetcontainer.xml to load, as it is on disk. */
@@ -243,7 +250,7 @@ public final class JamesPipeline implements AutoCloseable {
             FileSystem fileSystem = new FileSystemImpl(configuration.directories());
             PropertiesProvider propertiesProvider = new PropertiesProvider(fileSystem, configuration.configurationPath());
             RecordingMetricFactory metrics = new RecordingMetricFactory();
-            StandInRecorder standIns = new StandInRecorder();
+            StandInRecorder standIns = new StandInRecorder(keepMessages);
             Module james = binder -> {
                 binder.bind(FileSystem.class).toInstance(fileSystem);
                 binder.bind(MetricFactory.class).toInstance(metrics);

@@ -21,6 +21,7 @@ public final class StandInRecorder {
      *
      * @param standIn the stand-in's simple class name, e.g. {@code LocalDelivery}
      * @param detail what the stand-in was configured with that tells it apart (ToRepository's repositoryPath), or empty
+     * @param message the mail's bytes as the stand-in got them; empty when the recorder keeps none
      */
     public record Seen(String standIn, String detail, String mailName, String state, List<String> recipients, byte[] message) {
         @Override
@@ -30,11 +31,19 @@ public final class StandInRecorder {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final boolean keepMessages;
+
+    /** @param keepMessages whether to keep each mail's bytes (a benchmark measures the pipeline, not this copy) */
+    public StandInRecorder(boolean keepMessages) {
+        this.keepMessages = keepMessages;
+    }
 
     public void record(String standIn, String detail, Mail mail) throws MessagingException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            mail.getMessage().writeTo(bytes);
+            if (keepMessages) {
+                mail.getMessage().writeTo(bytes);
+            }
         } catch (IOException e) {
             throw new MessagingException("cannot read " + mail.getName(), e);
         }
