@@ -3,12 +3,16 @@ package io.jamesdmarc.mailets.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.jamesdmarc.mailets.DmarcAttributes;
@@ -16,6 +20,15 @@ import io.jamesdmarc.mailets.testing.InboundMail;
 import io.jamesdmarc.storage.ingest.MailAuthentication;
 
 class ReportMailAuthenticationTest {
+
+    /** Mails made by a test, released after it as James's spooler releases each mail. */
+    private static final List<Mail> MAILS = new ArrayList<>();
+
+    @AfterEach
+    void release() {
+        MAILS.forEach(LifecycleUtil::dispose);
+        MAILS.clear();
+    }
 
     private static final String HEADERS_WITH_TWO_FIELDS = """
         Authentication-Results: forger.example; dkim=pass header.d=google.com; spf=pass smtp.mailfrom=google.com; dmarc=pass header.from=google.com
@@ -91,7 +104,7 @@ class ReportMailAuthenticationTest {
 
     @Test
     void aNullReversePathIsCheckedOnTheHeloName() throws Exception {
-        Mail mail = InboundMail.of("m", HEADERS_WITH_TWO_FIELDS.getBytes(StandardCharsets.UTF_8), null, "dmarc-rua@example.com");
+        Mail mail = kept(InboundMail.of("m", HEADERS_WITH_TWO_FIELDS.getBytes(StandardCharsets.UTF_8), null, "dmarc-rua@example.com"));
         mail.setAttribute(new Attribute(DmarcAttributes.JAMES_SPF_RESULT, AttributeValue.of("neutral")));
         mail.setAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail-out.google.com")));
 
@@ -108,8 +121,13 @@ class ReportMailAuthenticationTest {
         return new String[] {auth.dkimResult().orElse(null), auth.dkimDomain().orElse(null)};
     }
 
+    private static Mail kept(Mail mail) {
+        MAILS.add(mail);
+        return mail;
+    }
+
     private static Mail mail(String message) throws Exception {
-        return InboundMail.of("m", message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8), "noreply@bounces.google.com",
-            "dmarc-rua@example.com");
+        return kept(InboundMail.of("m", message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8), "noreply@bounces.google.com",
+            "dmarc-rua@example.com"));
     }
 }

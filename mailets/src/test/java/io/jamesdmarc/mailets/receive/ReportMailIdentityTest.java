@@ -10,6 +10,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MailImpl;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,7 @@ class ReportMailIdentityTest {
         mail.setLastUpdated(Date.from(Instant.parse("2026-05-31T23:59:58Z")));
 
         ReceivedMessage message = identity.of(mail);
+        LifecycleUtil.dispose(mail);
 
         assertThat(message.origin()).isEqualTo(ReceivedMessage.Origin.MAIL);
         assertThat(message.originKey()).isEqualTo("Mail1718-x");
@@ -55,6 +57,7 @@ class ReportMailIdentityTest {
         mail.setLastUpdated(null);
 
         ReceivedMessage message = identity.of(mail);
+        LifecycleUtil.dispose(mail);
 
         assertThat(message.envelopeSender()).isEmpty();
         assertThat(message.messageId()).isEmpty();
