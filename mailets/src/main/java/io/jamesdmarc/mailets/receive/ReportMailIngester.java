@@ -48,6 +48,7 @@ public final class ReportMailIngester {
     static final String WHOLE_MESSAGE = "message";
     /** For parsing only: lenient about addresses, as reporters are. */
     private static final Session SESSION = Session.getInstance(lenientAddresses());
+    private static final ServiceLookupCache SERVICE_LOOKUPS = new ServiceLookupCache(ReportMailIngester.class.getClassLoader());
 
     private final ReportExtractor extractor;
     private final ReportMailIdentity identity;
@@ -58,6 +59,17 @@ public final class ReportMailIngester {
     }
 
     public Receipt ingest(Mail mail, ReportStore store) throws SQLException, MessagingException {
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(SERVICE_LOOKUPS);
+        try {
+            return ingestWithCachedLookups(mail, store);
+        } finally {
+            thread.setContextClassLoader(context);
+        }
+    }
+
+    private Receipt ingestWithCachedLookups(Mail mail, ReportStore store) throws SQLException, MessagingException {
         ReceivedMessageRef message = store.recordMessage(identity.of(mail));
         byte[] raw = bytes(mail);
         StoringSink sink = new StoringSink(store, message);
