@@ -271,6 +271,21 @@ class DmarcReportReceiverTest {
     }
 
     @Test
+    void anUnsignedReportMailIsStoredAsNotDkimSigned() throws Exception {
+        try (JamesPipeline james = JamesPipeline.builder()
+                .mailetContainerXml(mailetContainer("", "<mailet match=\"All\" class=\"org.apache.james.jdkim.mailets.DKIMVerify\"/>",
+                    "propagate"))
+                .dmarcProperties(dmarcProperties(DB, DB.config().url()))
+                .start()) {
+            james.service(InboundMail.of("Mail13", GeneratedReport.of(13, "example.com", 1).mail("unsigned@reporter.example"),
+                "bounce@reporter.example", RUA));
+        }
+
+        assertThat(sql.strings("SELECT CONCAT_WS('|', dkim_result, IFNULL(dkim_domain, '-'), IFNULL(spf_result, '-')) FROM received_messages"))
+            .containsExactly("none|-|-");
+    }
+
+    @Test
     void badConfigurationStopsJamesNamingTheParameter() {
         assertThatThrownBy(() -> JamesPipeline.builder().mailetContainerXml(mailetContainer("", "", "propagate")).start())
             .hasStackTraceContaining("DmarcReportReceiver: db.url is not set");

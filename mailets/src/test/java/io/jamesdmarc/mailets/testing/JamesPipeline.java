@@ -16,6 +16,8 @@ import jakarta.mail.MessagingException;
 import org.apache.commons.configuration2.XMLConfiguration;
 import org.apache.james.core.MailAddress;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
+import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailetcontainer.impl.CompositeProcessorImpl;
 import org.apache.james.mailetcontainer.impl.MailetProcessorImpl;
@@ -49,10 +51,11 @@ import com.google.inject.util.Modules;
  * {@code extensions-jars/} folder.
  *
  * <p>The Guice injector binds what James binds for the mailets we use: {@link FileSystem},
- * {@link MetricFactory} (a {@link RecordingMetricFactory}), {@link PropertiesProvider}, and the
- * {@link StandInRecorder} of the stand-ins for James's mailets that are not on Maven Central (see
- * {@code org.apache.james.transport.mailets} in this test-jar). Add what other mailets inject
- * ({@code DNSService}, DKIMVerify's {@code PublicKeyRecordRetriever}...) with {@link Builder#module}.
+ * {@link MetricFactory} (a {@link RecordingMetricFactory}), {@link PropertiesProvider}, DKIMVerify's
+ * {@link PublicKeyRecordRetriever} (one that finds no key), and the {@link StandInRecorder} of the
+ * stand-ins for James's mailets that are not on Maven Central (see
+ * {@code org.apache.james.transport.mailets} in this test-jar). Add or replace what other mailets
+ * inject ({@code DNSService}, a retriever with keys...) with {@link Builder#module}.
  * Mails that mailets send land in {@link #sentMails()}; they are not run through the pipeline.
  *
  * <pre>
@@ -71,6 +74,12 @@ import com.google.inject.util.Modules;
 public final class JamesPipeline implements AutoCloseable {
 
     public static final String DEFAULT_DOMAIN = "example.com";
+
+    /** What DKIMVerify asks for keys when a test binds nothing else: no key is published anywhere (no DNS in a test). */
+    private static final PublicKeyRecordRetriever NO_DKIM_KEYS = (method, selector, domain) -> {
+        throw new PermFailException("no DKIM key at " + selector + "._domainkey." + domain
+            + " (JamesPipeline: bind a PublicKeyRecordRetriever with Builder.module)");
+    };
 
     private final Path workingDirectory;
     private final CompositeProcessorImpl processor;
@@ -256,6 +265,7 @@ public final class JamesPipeline implements AutoCloseable {
                 binder.bind(MetricFactory.class).toInstance(metrics);
                 binder.bind(PropertiesProvider.class).toInstance(propertiesProvider);
                 binder.bind(StandInRecorder.class).toInstance(standIns);
+                binder.bind(PublicKeyRecordRetriever.class).toInstance(NO_DKIM_KEYS);
             };
             Injector injector = Guice.createInjector(Modules.override(james).with(modules));
             GuiceGenericLoader loader = new GuiceGenericLoader(injector, new ExtendedClassLoader(fileSystem), ExtensionConfiguration.DEFAULT);
