@@ -115,7 +115,7 @@ public final class ReportStore {
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();
                 ReceivedMessageRef ref = new ReceivedMessageRef(keys.getLong(1), message.describe());
-                LOGGER.info("recorded {}", ref);
+                LOGGER.debug("recorded {}", ref);
                 return Optional.of(ref);
             }
         } catch (SQLException e) {
@@ -162,7 +162,7 @@ public final class ReportStore {
                 return outcome;
             } catch (ReportParseException e) {
                 rollback(connection, e);
-                LOGGER.warn("{} from {} at {} is not stored, nothing of it kept ({}): {}", writer.description(), message,
+                LOGGER.debug("{} from {} at {} is not stored ({}): {}", writer.description(), message,
                     source.location(), e.problem(), e.getMessage());
                 throw e;
             } catch (SQLException | RuntimeException | Error e) {
@@ -206,7 +206,7 @@ public final class ReportStore {
                 return outcome;
             } catch (ReportParseException e) {
                 rollback(connection, e);
-                LOGGER.warn("{} from {} is not stored ({}): {}", writer.description(), message, e.problem(), e.getMessage());
+                LOGGER.debug("{} from {} is not stored ({}): {}", writer.description(), message, e.problem(), e.getMessage());
                 throw e;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(connection, e);
@@ -330,11 +330,12 @@ public final class ReportStore {
         return error;
     }
 
+    /** DEBUG only: callers say what became of each report (the mailet in one line per mail, the tool in its summary). */
     private static void log(ReceivedMessageRef message, IngestOutcome outcome) {
         if (outcome.status() == IngestOutcome.Status.STORED) {
-            LOGGER.info("stored {} as #{} from {}", outcome.description(), outcome.id(), message);
+            LOGGER.debug("stored {} as #{} from {}", outcome.description(), outcome.id(), message);
         } else {
-            LOGGER.info("duplicate: {} (again in {})", outcome.description(), message);
+            LOGGER.debug("duplicate: {} (again in {})", outcome.description(), message);
         }
     }
 

@@ -1,0 +1,56 @@
+package io.jamesdmarc.confsamples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+
+import jakarta.mail.MessagingException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.jamesdmarc.mailets.testing.GeneratedReport;
+import io.jamesdmarc.mailets.testing.InboundMail;
+import io.jamesdmarc.mailets.testing.JamesPipeline;
+import io.jamesdmarc.mailets.testing.ReportMails;
+import io.jamesdmarc.mailets.testing.StandInRecorder;
+import io.jamesdmarc.mailets.testing.TcpProxy;
+import io.jamesdmarc.storage.testing.SqlProbe;
+import io.jamesdmarc.storage.testing.TestDatabase;
+
+/**
+ * The sample's choice for a database outage ({@code onMailetException} propagate): James starts,
+ * a report mail fails back to James's spooler (which retries it, then keeps it in its error
+ * repository) instead of being bounced or delivered unstored, and the retry stores it.
+ */
+class SampleDatabaseOutageTest {
+
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase();
+
+    @Test
+    void aReportMailIsRetriedByJamesUntilTheDatabaseIsBack() throws Exception {
+        URI direct = URI.create(DB.config().url().substring("jdbc:".length()));
+        byte[] mail = GeneratedReport.of(7, "example.com", 20).mail("outage@reporter.example");
+        try (TcpProxy proxy = TcpProxy.start(direct.getHost(), direct.getPort())) {
+            proxy.stop();
+            try (JamesPipeline james = Samples.james(DB.config(), "jdbc:mariadb://127.0.0.1:" + proxy.port() + direct.getPath()).start()) {
+                for (int attempt = 1; attempt <= 2; attempt++) {
+                    assertThatThrownBy(() -> james.service(InboundMail.of("Mail1", mail, ReportMails.REPORTER, "dmarc-rua@example.com")))
+                        .isInstanceOf(MessagingException.class).hasMessageContaining("not stored");
+                }
+                assertThat(james.standIns().seen()).as("not bounced to the reporter, not delivered, not in a repository").isEmpty();
+                assertThat(james.sentMails()).isEmpty();
+
+                proxy.resume();
+                james.service(InboundMail.of("Mail1", mail, ReportMails.REPORTER, "dmarc-rua@example.com"));
+
+                assertThat(new SqlProbe(DB.dataSource()).strings("SELECT CONCAT(record_count, ' ', message_count > 0) FROM aggregate_reports"))
+                    .containsExactly("20 1");
+                assertThat(james.standIns().seen()).extracting(StandInRecorder.Seen::standIn, StandInRecorder.Seen::mailName)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("LocalDelivery", "Mail1"));
+            }
+        }
+    }
+}

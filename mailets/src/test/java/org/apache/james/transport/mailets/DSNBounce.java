@@ -1,0 +1,23 @@
+package org.apache.james.transport.mailets;
+
+import jakarta.inject.Inject;
+import jakarta.mail.MessagingException;
+
+import org.apache.mailet.Mail;
+
+import io.jamesdmarc.mailets.testing.StandInMailet;
+import io.jamesdmarc.mailets.testing.StandInRecorder;
+
+/** Test stand-in for James's DSNBounce (james-server-mailets, not on Maven Central): records the mail as bounced (DSN) and lets it go on unless passThrough is false (James's default: true). */
+public class DSNBounce extends StandInMailet {
+
+    @Inject
+    public DSNBounce(StandInRecorder recorder) {
+        super(recorder);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        endOfTheLine(mail, "", true);
+    }
+}
