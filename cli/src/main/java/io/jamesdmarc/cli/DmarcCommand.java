@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
         "2:invalid command line",
         "3:the database cannot be reached or started"},
     subcommands = {
-        CommandLine.HelpCommand.class
+        CommandLine.HelpCommand.class,
+        ParseCommand.class
     })
 public final class DmarcCommand implements Runnable {
 
