@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
         "3:the database cannot be reached or started"},
     subcommands = {
         CommandLine.HelpCommand.class,
-        ParseCommand.class
+        ParseCommand.class,
+        ImportCommand.class
     })
 public final class DmarcCommand implements Runnable {
 

@@ -116,7 +116,7 @@ public final class ParseCommand implements Callable<Integer> {
     private static boolean parse(ReportExtractor extractor, Input input, PrintWriter out) {
         Lines sink = new Lines(input.name(), out);
         try {
-            ExtractionResult result = extractor.extract(input.content(), displayName(input), sink);
+            ExtractionResult result = extractor.extract(input.content(), input.displayName(), sink);
             for (ExtractionResult.UnreadablePart part : result.unreadable()) {
                 print(out, errorLine(input.name(), part.problem().problem().name(), Optional.of(part.location()), part.problem().getMessage()));
             }
@@ -125,12 +125,6 @@ public final class ParseCommand implements Callable<Integer> {
             print(out, errorLine(input.name(), e.problem().name(), Optional.empty(), e.getMessage()));
             return false;
         }
-    }
-
-    /** How the extractor names the input in locations and errors: the file name (with the message number for an mbox). */
-    static String displayName(Input input) {
-        String name = input.file().getFileName().toString();
-        return input.origin() instanceof Input.MboxMessage message ? name + "#" + message.number() : name;
     }
 
     /** Prints each report as it is found. */

@@ -39,4 +39,10 @@ public record Input(String name, Path file, ByteSource content, Origin origin) {
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(origin, "origin");
     }
+
+    /** How the report extractor calls it in locations and errors: the file name, with the message number for an mbox message. */
+    public String displayName() {
+        String fileName = file.getFileName().toString();
+        return origin instanceof MboxMessage message ? fileName + "#" + message.number() : fileName;
+    }
 }
