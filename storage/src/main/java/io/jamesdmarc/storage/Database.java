@@ -16,6 +16,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.jamesdmarc.storage.ingest.ReportStore;
+import io.jamesdmarc.storage.reporting.DashboardQueries;
 import io.jamesdmarc.storage.reporting.ReportingQueries;
 import io.jamesdmarc.storage.ingest.StoredReports;
 
@@ -93,6 +94,11 @@ public final class Database implements AutoCloseable {
     /** The figures operators ask for (queries.sql). */
     public ReportingQueries reportingQueries() {
         return new ReportingQueries(pool.dataSource);
+    }
+
+    /** What the HTTP API and the dashboard show: domains, reports, summaries, sources, failures. */
+    public DashboardQueries dashboardQueries() {
+        return new DashboardQueries(pool.dataSource);
     }
 
     /** Reads stored reports back as model objects. */
