@@ -1,5 +1,7 @@
 package io.jamesdmarc.cli;
 
+import io.jamesdmarc.storage.DatabaseUnavailableException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,10 +13,21 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = DmarcCommand.Version.class,
     description = "DMARC reports for Apache James: parse, import, summarise and serve them.",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:done",
+        "1:some inputs failed (see the subcommand)",
+        "2:invalid command line",
+        "3:the database cannot be reached or started"},
     subcommands = {
-        CommandLine.HelpCommand.class
+        CommandLine.HelpCommand.class,
+        ParseCommand.class,
+        ImportCommand.class
     })
 public final class DmarcCommand implements Runnable {
+
+    /** Exit status when the database cannot be reached (server) or started (embedded). */
+    public static final int EXIT_DATABASE_UNAVAILABLE = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,7 +44,20 @@ public final class DmarcCommand implements Runnable {
 
     /** The configured command line, also what tests execute. */
     public static CommandLine commandLine() {
-        return new CommandLine(new DmarcCommand());
+        CommandLine commandLine = new CommandLine(new DmarcCommand());
+        commandLine.setExecutionExceptionHandler(DmarcCommand::failed);
+        return commandLine;
+    }
+
+    /** An unreachable database is the operator's to fix, not a bug: one clear line, no stack trace. */
+    private static int failed(Exception error, CommandLine commandLine, CommandLine.ParseResult parseResult) throws Exception {
+        if (error instanceof DatabaseUnavailableException) {
+            commandLine.getErr().println(commandLine.getCommandName().equals("dmarc") ? "dmarc: " + error.getMessage()
+                : "dmarc " + commandLine.getCommandName() + ": " + error.getMessage());
+            commandLine.getErr().flush();
+            return EXIT_DATABASE_UNAVAILABLE;
+        }
+        throw error;
     }
 
     /** The version of the jar, from its manifest. */

@@ -2,9 +2,7 @@ package io.jamesdmarc.model.unpack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,21 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.InflaterInputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import com.google.common.io.ByteStreams;
 import com.google.common.io.MoreFiles;
 import com.google.common.net.InetAddresses;
 
@@ -37,11 +29,7 @@ import io.jamesdmarc.model.ReportParseException.Problem;
 import io.jamesdmarc.model.aggregate.AggregateReadSummary;
 import io.jamesdmarc.model.failure.FailureReport;
 import io.jamesdmarc.model.testing.Corpus;
-
-import jakarta.mail.BodyPart;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
+import io.jamesdmarc.model.testing.IndependentDecoding;
 
 /**
  * Every file of the shared corpus, aggregate and failure, through the extractor, against EXPECTED.tsv.
@@ -192,66 +180,5 @@ class CorpusExtractionTest {
 
     private static InetAddress addressAtStart(String sourceIp) {
         return InetAddresses.forString(sourceIp.strip().split("[\\s(]", 2)[0]);
-    }
-
-    /**
-     * Decodes a file with the JDK's decoders and jakarta.mail, none of the extractor's code: every
-     * text reachable through gzip, zip, zlib and MIME parts. Lenient where the JDK is (it stops at
-     * bytes after a gzip member), which is what makes it a fair second opinion.
-     */
-    static final class IndependentDecoding {
-
-        static List<String> texts(byte[] bytes) throws Exception {
-            List<String> texts = new ArrayList<>();
-            collect(bytes, texts, 0);
-            return texts;
-        }
-
-        private static void collect(byte[] bytes, List<String> texts, int depth) throws Exception {
-            if (depth > 8 || bytes.length == 0) {
-                return;
-            }
-            int b0 = bytes[0] & 0xff;
-            int b1 = bytes.length > 1 ? bytes[1] & 0xff : -1;
-            if (b0 == 0x1f && b1 == 0x8b) {
-                try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-                    collect(ByteStreams.toByteArray(ByteStreams.limit(in, 64 << 20)), texts, depth + 1);
-                }
-            } else if (b0 == 'P' && b1 == 'K') {
-                try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-                    for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                        collect(ByteStreams.toByteArray(ByteStreams.limit(zip, 64 << 20)), texts, depth + 1);
-                    }
-                }
-            } else if (b0 == 0x78) {
-                try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(bytes))) {
-                    collect(ByteStreams.toByteArray(ByteStreams.limit(in, 64 << 20)), texts, depth + 1);
-                }
-            } else {
-                String text = new String(bytes, StandardCharsets.ISO_8859_1);
-                texts.add(text);
-                if (Pattern.compile("^(From .*\\R)?[!-9;-~]+:", Pattern.MULTILINE).matcher(text).lookingAt()) {
-                    MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(bytes));
-                    collectParts(message.getContentType(), message.getInputStream(), texts, depth + 1);
-                }
-            }
-        }
-
-        private static void collectParts(String contentType, InputStream content, List<String> texts, int depth) throws Exception {
-            try (InputStream in = content) {
-                if (contentType != null && contentType.toLowerCase().startsWith("multipart/")) {
-                    MimeMultipart multipart = new MimeMultipart(new jakarta.mail.util.ByteArrayDataSource(in, contentType));
-                    for (int i = 0; i < multipart.getCount(); i++) {
-                        BodyPart part = multipart.getBodyPart(i);
-                        collectParts(part.getContentType(), part.getInputStream(), texts, depth + 1);
-                    }
-                } else {
-                    collect(in.readAllBytes(), texts, depth);
-                }
-            }
-        }
-
-        private IndependentDecoding() {
-        }
     }
 }

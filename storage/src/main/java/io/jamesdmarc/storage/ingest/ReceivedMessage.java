@@ -81,6 +81,21 @@ public record ReceivedMessage(Origin origin,
         return new Builder(Origin.FILE, absolute + "#sha256=" + contentSha256, importedAt).filePath(absolute);
     }
 
+    /**
+     * A message in a mailbox given to {@code dmarc import}: an mbox file, a Maildir folder. The key
+     * is {@code <mailbox>#<message>#sha256=<hash>}, so that importing the mailbox again finds the
+     * message recorded before.
+     *
+     * @param mailbox the mbox file or Maildir folder; also the {@link #filePath} unless the caller sets another
+     * @param message what identifies the message within the mailbox, e.g. {@code message=12} (mbox)
+     *                or {@code 1718.M1P2.host} (the Maildir unique name, which flags and moves do not change)
+     * @param contentSha256 hex SHA-256 of the message's bytes
+     */
+    public static Builder mailboxMessage(Path mailbox, String message, String contentSha256, Instant importedAt) {
+        Path absolute = mailbox.toAbsolutePath().normalize();
+        return new Builder(Origin.FILE, absolute + "#" + message + "#sha256=" + contentSha256, importedAt).filePath(absolute);
+    }
+
     /** For logs: the origin and what identifies the message to a person. */
     public String describe() {
         StringBuilder text = new StringBuilder(origin.column()).append(' ');

@@ -1,8 +1,8 @@
 package io.jamesdmarc.storage.ingest;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +17,10 @@ import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.google.common.hash.Hashing;
+import com.google.common.io.ByteSource;
+import com.google.common.io.ByteStreams;
 
 import io.jamesdmarc.model.ReportParseException;
 import io.jamesdmarc.model.aggregate.AggregateReadSummary;
@@ -239,9 +243,29 @@ public final class ReportStore {
     public IngestOutcome storeUnparseable(ReceivedMessageRef message, String location, byte[] rawBytes,
                                           ReportParseException.Problem problem, String reason) throws SQLException {
         Objects.requireNonNull(rawBytes, "rawBytes");
+        try {
+            return storeUnparseable(message, location, ByteSource.wrap(rawBytes), problem, reason);
+        } catch (IOException e) {
+            throw new IllegalStateException("bytes in memory cannot fail to read", e);
+        }
+    }
+
+    /**
+     * As {@link #storeUnparseable(ReceivedMessageRef, String, byte[], ReportParseException.Problem, String)},
+     * reading the bytes from {@code raw} (twice: once for their hash, once to keep them) a piece at a
+     * time, so that an input of any size is kept in little memory, e.g. a file {@code dmarc import}
+     * could not read.
+     *
+     * @throws IOException reading {@code raw} failed: nothing was kept
+     * @throws SQLException the database failed: nothing was kept, retry later
+     */
+    public IngestOutcome storeUnparseable(ReceivedMessageRef message, String location, ByteSource raw,
+                                          ReportParseException.Problem problem, String reason) throws SQLException, IOException {
+        Objects.requireNonNull(raw, "raw");
         Objects.requireNonNull(problem, "problem");
-        byte[] sha256 = sha256(rawBytes);
-        String description = "rejected input (" + problem + ", " + rawBytes.length + " bytes)"
+        byte[] sha256 = raw.hash(Hashing.sha256()).asBytes();
+        long size = raw.size();
+        String description = "rejected input (" + problem + ", " + size + " bytes)"
             + (location == null || location.isEmpty() ? "" : " at " + location) + ": " + reason;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -254,7 +278,7 @@ public final class ReportStore {
                     insert.setString(3, problem.name());
                     insert.setString(4, reason == null || reason.isBlank() ? problem.name()
                         : Columns.fit(Optional.of(reason), Columns.TEXT_CHARACTERS).get());
-                    insert.setLong(5, rawBytes.length);
+                    insert.setLong(5, size);
                     insert.setBytes(6, sha256);
                     insert.executeUpdate();
                     try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -273,13 +297,14 @@ public final class ReportStore {
                     log(message, outcome);
                     return outcome;
                 }
-                try (PreparedStatement chunk = connection.prepareStatement(INSERT_CHUNK)) {
+                try (PreparedStatement chunk = connection.prepareStatement(INSERT_CHUNK); InputStream in = raw.openStream()) {
+                    byte[] piece = new byte[(int) Math.min(CompressedChunks.CHUNK_BYTES, Math.max(size, 1))];
                     int chunkNo = 0;
-                    for (int offset = 0; offset < rawBytes.length; offset += CompressedChunks.CHUNK_BYTES) {
-                        int length = Math.min(CompressedChunks.CHUNK_BYTES, rawBytes.length - offset);
+                    for (int length = ByteStreams.read(in, piece, 0, piece.length); length > 0;
+                         length = ByteStreams.read(in, piece, 0, piece.length)) {
                         chunk.setLong(1, id);
                         chunk.setInt(2, ++chunkNo);
-                        chunk.setBytes(3, CompressedChunks.compress(rawBytes, offset, length));
+                        chunk.setBytes(3, CompressedChunks.compress(piece, 0, length));
                         chunk.executeUpdate();
                     }
                 }
@@ -287,7 +312,7 @@ public final class ReportStore {
                 outcome = new IngestOutcome(IngestOutcome.Status.STORED, IngestOutcome.Kind.REJECTED_INPUT, id, 0, description);
             } catch (SQLException e) {
                 throw rollback(connection, e);
-            } catch (RuntimeException | Error e) {
+            } catch (IOException | RuntimeException | Error e) {
                 rollback(connection, e);
                 throw e;
             }
@@ -335,14 +360,6 @@ public final class ReportStore {
             LOGGER.info("stored {} as #{} from {}", outcome.description(), outcome.id(), message);
         } else {
             LOGGER.info("duplicate: {} (again in {})", outcome.description(), message);
-        }
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.jamesdmarc.storage.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
@@ -15,8 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +30,7 @@ import io.jamesdmarc.storage.ingest.ReceivedMessageRef;
 import io.jamesdmarc.storage.ingest.ReportStore;
 import io.jamesdmarc.storage.testing.ReportFixtures;
 import io.jamesdmarc.storage.testing.SqlProbe;
+import io.jamesdmarc.storage.testing.TestClassPath;
 import io.jamesdmarc.storage.testing.TestReportSource;
 
 /**
@@ -146,8 +144,8 @@ class EmbeddedDatabaseTest {
     }
 
     private static Process child(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", childClassPath(), EmbeddedDatabaseChild.class.getName()));
+        List<String> command = new ArrayList<>(List.of(TestClassPath.java(), "-cp", TestClassPath.of(),
+            EmbeddedDatabaseChild.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
@@ -170,25 +168,4 @@ class EmbeddedDatabaseTest {
         }
         throw new AssertionError("the child ended without answering " + pattern + "; it wrote:\n" + seen);
     }
-
-    /** The test class path, also when surefire hides it in a manifest-only jar. */
-    private static String childClassPath() throws IOException {
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            entries.add(entry);
-            if (entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
-                try (JarFile jar = new JarFile(entry)) {
-                    Manifest manifest = jar.getManifest();
-                    String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
-                    if (classPath != null) {
-                        for (String url : classPath.trim().split("\\s+")) {
-                            entries.add(Path.of(java.net.URI.create(url)).toString());
-                        }
-                    }
-                }
-            }
-        }
-        return String.join(File.pathSeparator, entries);
-    }
-
 }

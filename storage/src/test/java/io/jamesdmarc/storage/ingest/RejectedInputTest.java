@@ -55,6 +55,29 @@ class RejectedInputTest {
     }
 
     @Test
+    void keepsAnInputReadFromASourceAPieceAtATime() throws Exception {
+        byte[] raw = "<feedback><record>".repeat(150_000).getBytes(StandardCharsets.US_ASCII);
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        com.google.common.io.ByteSource source = new com.google.common.io.ByteSource() {
+            @Override
+            public java.io.InputStream openStream() {
+                opened.incrementAndGet();
+                return new java.io.ByteArrayInputStream(raw);
+            }
+        };
+
+        IngestOutcome outcome = store.storeUnparseable(message, "message", source, Problem.MALFORMED_XML, "line 1: unexpected end");
+
+        assertThat(DB.database().storedReports().rejectedInput(outcome.id())).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(raw));
+        assertThat(sql.count("rejected_input_chunks")).isEqualTo(3);
+        assertThat(sql.longs("SELECT size_bytes FROM rejected_inputs")).containsExactly((long) raw.length);
+        // the same bytes, from memory this time: the same input of the same message
+        assertThat(store.storeUnparseable(message, "message", raw, Problem.MALFORMED_XML, "line 1: unexpected end").status())
+            .isEqualTo(IngestOutcome.Status.DUPLICATE);
+        assertThat(opened.get()).as("streams opened: size, hash, pieces").isLessThanOrEqualTo(3);
+    }
+
+    @Test
     void sqlUncompressReadsThePiecesBack() throws Exception {
         byte[] raw = "<feedback><report_metadata>unclosed".getBytes(StandardCharsets.UTF_8);
         IngestOutcome outcome = store.storeUnparseable(message, "message", raw, Problem.MALFORMED_XML, "line 1: unexpected end");
