@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         ParseCommand.class,
-        ImportCommand.class
+        ImportCommand.class,
+        ServeCommand.class
     })
 public final class DmarcCommand implements Runnable {
 

@@ -2,12 +2,13 @@ package io.jamesdmarc.model.dns;
 
 import org.xbill.DNS.Type;
 
-/** The record types DMARC evaluation asks for. */
+/** The record types DMARC evaluation asks for, and PTR for the reverse names the dashboard shows. */
 public enum RecordType {
     TXT(Type.TXT),
     A(Type.A),
     AAAA(Type.AAAA),
-    MX(Type.MX);
+    MX(Type.MX),
+    PTR(Type.PTR);
 
     private final int wireType;
 

@@ -1,0 +1,109 @@
+package io.jamesdmarc.cli.web;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.jamesdmarc.storage.reporting.DashboardQueries;
+
+/**
+ * The HTTP API and the dashboard of {@code dmarc serve}: the JDK's HTTP server on a small pool of
+ * threads. Binding to anything but a loopback address needs a token: the API then answers only
+ * requests carrying it ({@code Authorization: Bearer <token>}).
+ *
+ * <pre>
+ * try (DashboardServer server = DashboardServer.start(settings, database.dashboardQueries(), ReverseNames.OFF, Clock.systemUTC())) {
+ *     System.out.println(server.url());
+ *     ...
+ * }
+ * </pre>
+ */
+public final class DashboardServer implements AutoCloseable {
+
+    /**
+     * How to serve.
+     *
+     * @param bind address and port (0: any free port)
+     * @param token required from API clients when present
+     * @param threads requests answered at once
+     * @param demo whether the data is the demo's (the page says so)
+     */
+    public record Settings(InetSocketAddress bind, Optional<String> token, int threads, boolean demo) {
+        public Settings {
+            Objects.requireNonNull(bind, "bind");
+            Objects.requireNonNull(token, "token");
+            token = token.filter(value -> !value.isBlank());
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("threads must be between 1 and 64, was " + threads);
+            }
+            if (token.isEmpty() && !bind.getAddress().isLoopbackAddress()) {
+                throw new IllegalArgumentException("serving on " + bind.getAddress().getHostAddress()
+                    + " (not a loopback address) needs a token: give --token, or set $DMARC_API_TOKEN");
+            }
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+
+    private DashboardServer(HttpServer server, ExecutorService threads) {
+        this.server = server;
+        this.threads = threads;
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @throws IOException the address cannot be bound (in use, not an address of this machine)
+     */
+    public static DashboardServer start(Settings settings, DashboardQueries queries, ReverseNames names, Clock clock) throws IOException {
+        HttpServer server = HttpServer.create(settings.bind(), 64);
+        AtomicInteger number = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(settings.threads(), runnable -> {
+            Thread thread = new Thread(runnable, "dmarc serve " + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(threads);
+        server.createContext("/api/", new ApiHandler(new ApiEndpoints(queries, names, clock), settings.token()));
+        String version = Optional.ofNullable(DashboardServer.class.getPackage().getImplementationVersion()).orElse("development build");
+        server.createContext("/", new DashboardAssets(new ApiViews.ConfigResponse(settings.demo(), settings.token().isPresent(), version,
+            LocalDate.now(clock).toString())));
+        server.start();
+        return new DashboardServer(server, threads);
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Where the dashboard is: the bound address, or 127.0.0.1 when bound to every address. */
+    public URI url() {
+        InetAddress address = address().getAddress();
+        String host = address.isAnyLocalAddress() ? "127.0.0.1"
+            : address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        return URI.create("http://" + host + ":" + address().getPort() + "/");
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
