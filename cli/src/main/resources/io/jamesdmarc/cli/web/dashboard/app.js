@@ -251,7 +251,7 @@
     const records = $('#failed-records tbody');
     records.textContent = '';
     if (answer.failed_records.items.length === 0) {
-      emptyRow(records, 5, 'No failing aggregate rows in this period.');
+      emptyRow(records, 4, 'No failing aggregate rows in this period.');
     }
     for (const record of answer.failed_records.items) {
       const row = node('tr');
@@ -265,8 +265,12 @@
         source.appendChild(node('span', 'sub', 'MAIL FROM ' + record.envelope_from));
       }
       cell(row, source);
-      cell(row, format.number(record.messages), 'num');
-      cell(row, dispositionPill(record.disposition));
+      const count = node('div');
+      count.appendChild(node('span', null, format.number(record.messages)));
+      const applied = node('span', 'sub');
+      applied.appendChild(dispositionPill(record.disposition));
+      count.appendChild(applied);
+      cell(row, count, 'num');
       const auth = node('div', 'pills');
       auth.appendChild(mechanism('DKIM', record.policy_dkim, record.dkim));
       auth.appendChild(mechanism('SPF', record.policy_spf, record.spf));
