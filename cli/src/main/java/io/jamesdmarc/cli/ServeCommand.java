@@ -104,7 +104,6 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot listen on " + bind + ":" + port + ": " + e.getMessage()
                     + (port != 0 ? " (is another dmarc serve running? try --port)" : ""), e);
             }
-            running = server;
             Thread shutdown = new Thread(stop::countDown, "dmarc serve shutdown");
             Runtime.getRuntime().addShutdownHook(shutdown);
             try (server) {
@@ -113,6 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
                 out.println("Data:      " + served.description());
                 out.println("Stop with Ctrl-C.");
                 out.flush();
+                running = server;
                 stop.await();
             } finally {
                 running = null;
