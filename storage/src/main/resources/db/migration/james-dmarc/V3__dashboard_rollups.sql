@@ -21,6 +21,8 @@ CREATE TABLE aggregate_sources (
 CREATE TABLE aggregate_report_sources (
     aggregate_report_id BIGINT UNSIGNED NOT NULL,
     source_id           BIGINT UNSIGNED NOT NULL,
+    policy_domain       VARCHAR(255)    NOT NULL COMMENT 'the report''s, so that a source''s reports of a domain and period are found by index',
+    day                 DATE            NOT NULL COMMENT 'the report''s: DATE(date_begin)',
     records             INT UNSIGNED    NOT NULL,
     fail_records        INT UNSIGNED    NOT NULL COMMENT 'records that did not pass DMARC',
     messages            BIGINT          NOT NULL,
@@ -33,9 +35,10 @@ CREATE TABLE aggregate_report_sources (
     quarantine_messages BIGINT          NOT NULL,
     reject_messages     BIGINT          NOT NULL,
     PRIMARY KEY (aggregate_report_id, source_id),
-    KEY ix_aggregate_report_sources_source (source_id),
-    CONSTRAINT fk_aggregate_report_sources_report FOREIGN KEY (aggregate_report_id) REFERENCES aggregate_reports (id) ON DELETE CASCADE,
-    CONSTRAINT fk_aggregate_report_sources_source FOREIGN KEY (source_id) REFERENCES aggregate_sources (id)
+    -- who reported a source in a domain's period, read from the index alone (it holds the report id too)
+    KEY ix_aggregate_report_sources_source (source_id, policy_domain, day, messages),
+    -- no foreign key to aggregate_sources: it would need an index of its own on source_id, written for every row
+    CONSTRAINT fk_aggregate_report_sources_report FOREIGN KEY (aggregate_report_id) REFERENCES aggregate_reports (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='aggregate records summed per report and sending source';
 
@@ -87,10 +90,10 @@ ALTER TABLE aggregate_reports
 INSERT INTO aggregate_sources (source_ip_text, source_ip)
 SELECT source_ip_text, MIN(source_ip) FROM aggregate_records GROUP BY source_ip_text;
 
-INSERT INTO aggregate_report_sources (aggregate_report_id, source_id, records, fail_records, messages, pass_messages,
+INSERT INTO aggregate_report_sources (aggregate_report_id, source_id, policy_domain, day, records, fail_records, messages, pass_messages,
                                       dkim_aligned, spf_aligned, dkim_pass, spf_pass,
                                       none_messages, quarantine_messages, reject_messages)
-SELECT rec.aggregate_report_id, src.id,
+SELECT rec.aggregate_report_id, src.id, MIN(rep.policy_domain), DATE(MIN(rep.date_begin)),
        COUNT(*),
        SUM(NOT rec.dmarc_pass),
        SUM(rec.message_count),
@@ -105,6 +108,7 @@ SELECT rec.aggregate_report_id, src.id,
        SUM(IF(rec.disposition = 'quarantine', rec.message_count, 0)),
        SUM(IF(rec.disposition = 'reject', rec.message_count, 0))
 FROM aggregate_records rec
+JOIN aggregate_reports rep ON rep.id = rec.aggregate_report_id
 JOIN aggregate_sources src ON src.source_ip_text = rec.source_ip_text
 GROUP BY rec.aggregate_report_id, src.id;
 

@@ -26,9 +26,9 @@ final class ReportRollups {
         + "GROUP BY rec.source_ip_text ORDER BY rec.source_ip_text";
 
     private static final String ADD_REPORT_SOURCES = "INSERT INTO aggregate_report_sources (aggregate_report_id, source_id, "
-        + "records, fail_records, messages, pass_messages, dkim_aligned, spf_aligned, dkim_pass, spf_pass, "
+        + "policy_domain, day, records, fail_records, messages, pass_messages, dkim_aligned, spf_aligned, dkim_pass, spf_pass, "
         + "none_messages, quarantine_messages, reject_messages) "
-        + "SELECT rec.aggregate_report_id, src.id, COUNT(*), SUM(NOT rec.dmarc_pass), SUM(rec.message_count), "
+        + "SELECT rec.aggregate_report_id, src.id, MIN(rep.policy_domain), DATE(MIN(rep.date_begin)), COUNT(*), SUM(NOT rec.dmarc_pass), SUM(rec.message_count), "
         + "SUM(IF(rec.dmarc_pass, rec.message_count, 0)), "
         + "SUM(IF(IFNULL(rec.policy_dkim = 'pass', 0), rec.message_count, 0)), "
         + "SUM(IF(IFNULL(rec.policy_spf = 'pass', 0), rec.message_count, 0)), "
@@ -39,7 +39,8 @@ final class ReportRollups {
         + "SUM(IF(rec.disposition IN ('none', 'pass'), rec.message_count, 0)), "
         + "SUM(IF(rec.disposition = 'quarantine', rec.message_count, 0)), "
         + "SUM(IF(rec.disposition = 'reject', rec.message_count, 0)) "
-        + "FROM aggregate_records rec JOIN aggregate_sources src ON src.source_ip_text = rec.source_ip_text "
+        + "FROM aggregate_records rec JOIN aggregate_reports rep ON rep.id = rec.aggregate_report_id "
+        + "JOIN aggregate_sources src ON src.source_ip_text = rec.source_ip_text "
         + "WHERE rec.aggregate_report_id = ? GROUP BY rec.aggregate_report_id, src.id";
 
     private static final String COUNT_FAILING = "UPDATE aggregate_reports rep SET rep.fail_record_count = "
