@@ -4,6 +4,7 @@ import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -46,17 +47,20 @@ final class ApiEndpoints {
     private final DashboardQueries queries;
     private final ReverseNames names;
     private final Clock clock;
+    private final AnswerCache cache;
 
-    ApiEndpoints(DashboardQueries queries, ReverseNames names, Clock clock) {
+    ApiEndpoints(DashboardQueries queries, ReverseNames names, Clock clock, AnswerCache cache) {
         this.queries = queries;
         this.names = names;
         this.clock = clock;
+        this.cache = cache;
     }
 
     /** {@code GET /api/exchange/dmarc-reports/domains?from&to&days}: every domain with its figures in the period. */
     DomainsResponse domains(URI uri) throws ApiException, SQLException {
         Period period = QueryParameters.of(uri, PERIOD).period(today(), QueryParameters.DEFAULT_DAYS);
-        return new DomainsResponse(PeriodView.of(period), queries.domains(period).stream().map(DomainView::of).toList());
+        return new DomainsResponse(PeriodView.of(period), cache.get(List.of("domains", period), () -> queries.domains(period)).stream()
+            .map(DomainView::of).toList());
     }
 
     /** {@code GET /api/exchange/dmarc-reports?domain&reporter&from&to&limit&offset}: the reports, newest first. */
@@ -67,14 +71,15 @@ final class ApiEndpoints {
             domain = Optional.of(validDomain(domain.get(), "domain"));
         }
         ReportSearch search = new ReportSearch(domain, parameters.text("reporter"), parameters.optionalPeriod());
-        return ReportsResponse.of(queries.reports(search, page(parameters)));
+        PageRequest page = page(parameters);
+        return ReportsResponse.of(cache.get(List.of("reports", search, page), () -> queries.reports(search, page)));
     }
 
     /** {@code GET .../{domain}/summary?from&to&days}. */
     SummaryResponse summary(String domainSegment, URI uri) throws ApiException, SQLException {
         Period period = QueryParameters.of(uri, PERIOD).period(today(), QueryParameters.DEFAULT_DAYS);
         String domain = knownDomain(domainSegment);
-        return SummaryResponse.of(queries.summary(domain, period));
+        return SummaryResponse.of(cache.get(List.of("summary", domain, period), () -> queries.summary(domain, period)));
     }
 
     /** {@code GET .../{domain}/sources?from&to&days&limit&offset&sort}. */
@@ -89,7 +94,7 @@ final class ApiEndpoints {
             default -> throw ApiException.badParameter("sort", "sort must be 'messages' or 'failures', was '" + sortText + "'");
         };
         String domain = knownDomain(domainSegment);
-        Page<SourceFigures> sources = queries.sources(domain, period, order, page);
+        Page<SourceFigures> sources = cache.get(List.of("sources", domain, period, order, page), () -> queries.sources(domain, period, order, page));
         return new SourcesResponse(domain, PeriodView.of(period), sortText, sources.total(), page.limit(), page.offset(),
             ApiViews.nextOffsetOf(sources), sources.items().stream().map(source -> SourceView.of(source, names)).toList());
     }
@@ -101,8 +106,10 @@ final class ApiEndpoints {
         PageRequest page = page(parameters);
         String domain = knownDomain(domainSegment);
         return new FailuresResponse(domain, PeriodView.of(period), page.limit(), page.offset(),
-            ListView.of(queries.failureReports(domain, period, page), FailureReportView::of),
-            ListView.of(queries.failedRecords(domain, period, page), FailedRecordView::of));
+            ListView.of(cache.get(List.of("failure reports", domain, period, page), () -> queries.failureReports(domain, period, page)),
+                FailureReportView::of),
+            ListView.of(cache.get(List.of("failed records", domain, period, page), () -> queries.failedRecords(domain, period, page)),
+                FailedRecordView::of));
     }
 
     private LocalDate today() {

@@ -38,8 +38,14 @@ public final class DashboardServer implements AutoCloseable {
      * @param token required from API clients when present
      * @param threads requests answered at once
      * @param demo whether the data is the demo's (the page says so)
+     * @param cacheAnswers whether to reuse the database's answers while no report arrives (see AnswerCache); off to measure the database
      */
-    public record Settings(InetSocketAddress bind, Optional<String> token, int threads, boolean demo) {
+    public record Settings(InetSocketAddress bind, Optional<String> token, int threads, boolean demo, boolean cacheAnswers) {
+
+        public Settings(InetSocketAddress bind, Optional<String> token, int threads, boolean demo) {
+            this(bind, token, threads, demo, true);
+        }
+
         public Settings {
             Objects.requireNonNull(bind, "bind");
             Objects.requireNonNull(token, "token");
@@ -76,7 +82,8 @@ public final class DashboardServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(threads);
-        server.createContext("/api/", new ApiHandler(new ApiEndpoints(queries, names, clock), settings.token()));
+        AnswerCache cache = settings.cacheAnswers() ? AnswerCache.keeping(queries::dataVersion) : AnswerCache.none();
+        server.createContext("/api/", new ApiHandler(new ApiEndpoints(queries, names, clock, cache), settings.token()));
         String version = Optional.ofNullable(DashboardServer.class.getPackage().getImplementationVersion()).orElse("development build");
         server.createContext("/", new DashboardAssets(new ApiViews.ConfigResponse(settings.demo(), settings.token().isPresent(), version,
             LocalDate.now(clock).toString())));

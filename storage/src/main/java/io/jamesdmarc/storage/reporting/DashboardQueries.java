@@ -34,6 +34,9 @@ public final class DashboardQueries {
     private static final String KNOWN_DOMAIN = "SELECT EXISTS (SELECT 1 FROM aggregate_reports WHERE policy_domain = ?) "
         + "OR EXISTS (SELECT 1 FROM failure_reports WHERE reported_domain = ?)";
 
+    private static final String DATA_VERSION = "SELECT (SELECT IFNULL(MAX(id), 0) FROM aggregate_reports), "
+        + "(SELECT IFNULL(MAX(id), 0) FROM failure_reports)";
+
     private static final String ALL_DOMAINS = "SELECT DISTINCT policy_domain FROM aggregate_daily_totals "
         + "UNION SELECT DISTINCT reported_domain FROM failure_reports WHERE reported_domain IS NOT NULL";
     private static final String DOMAIN_TOTALS = "SELECT policy_domain, SUM(reports), SUM(messages), SUM(pass_messages) "
@@ -87,6 +90,19 @@ public final class DashboardQueries {
     public static String storedDomain(String domain) {
         String lower = domain.strip().toLowerCase(Locale.ROOT);
         return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+
+    /**
+     * What identifies the stored data as it is now: it changes whenever a report is stored (the
+     * newest ids of aggregate and failure reports). For caches of the answers above; one index look-up each.
+     */
+    public String dataVersion() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(DATA_VERSION);
+             ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getLong(1) + "/" + row.getLong(2);
+        }
     }
 
     /** Whether any aggregate report (as policy domain) or failure report (as reported domain) is about {@code domain}. */
