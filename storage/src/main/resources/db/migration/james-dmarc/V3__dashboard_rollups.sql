@@ -42,12 +42,13 @@ CREATE TABLE aggregate_report_sources (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='aggregate records summed per report and sending source';
 
--- Per policy domain and sending source, summed over aligned spans of 1, 4, 16 and 64 days (a span
+-- Per policy domain and sending source, summed over aligned spans of 1, 3, 9, 27 and 81 days (a span
 -- of N days starts on a day whose TO_DAYS() is a multiple of N). A period is cut into the fewest
--- whole spans, so the sources of 30 days read about 6 spans' rows instead of 30 days' rows.
+-- whole spans, so the sources of 30 days read 4 to 8 spans' rows instead of 30 days' rows (powers
+-- of three: of the schemes of four or five span lengths, the fewest rows for the worst 30-day cut).
 CREATE TABLE aggregate_source_spans (
     policy_domain       VARCHAR(255)     NOT NULL,
-    span_days           TINYINT UNSIGNED NOT NULL COMMENT '1, 4, 16 or 64',
+    span_days           TINYINT UNSIGNED NOT NULL COMMENT '1, 3, 9, 27 or 81',
     span_start          DATE             NOT NULL,
     source_id           BIGINT UNSIGNED  NOT NULL,
     reports             INT UNSIGNED     NOT NULL,
@@ -126,7 +127,7 @@ SELECT rep.policy_domain, span.days, FROM_DAYS(TO_DAYS(rep.date_begin) - MOD(TO_
        SUM(ars.none_messages), SUM(ars.quarantine_messages), SUM(ars.reject_messages)
 FROM aggregate_report_sources ars
 JOIN aggregate_reports rep ON rep.id = ars.aggregate_report_id
-JOIN (SELECT 1 AS days UNION ALL SELECT 4 UNION ALL SELECT 16 UNION ALL SELECT 64) span
+JOIN (SELECT 1 AS days UNION ALL SELECT 3 UNION ALL SELECT 9 UNION ALL SELECT 27 UNION ALL SELECT 81) span
 GROUP BY rep.policy_domain, span.days, FROM_DAYS(TO_DAYS(rep.date_begin) - MOD(TO_DAYS(rep.date_begin), span.days)), ars.source_id;
 
 INSERT INTO aggregate_daily_totals (policy_domain, day, reports, records, fail_records, messages, pass_messages,

@@ -60,6 +60,15 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
+    static {
+        // the JDK's server writes a response's headers and body apart: without TCP_NODELAY, Nagle's algorithm holds the body
+        // back until the client's delayed ACK, 40 ms on Linux, for every answer bigger than a packet. Read once, when the
+        // server classes load: set before the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService threads;
 

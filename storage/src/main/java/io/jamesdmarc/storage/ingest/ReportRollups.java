@@ -16,7 +16,7 @@ import java.sql.SQLException;
 final class ReportRollups {
 
     /** The span lengths of {@code aggregate_source_spans}: reporting.Period#spans cuts periods into them. */
-    private static final String SPANS = "(SELECT 1 AS days UNION ALL SELECT 4 UNION ALL SELECT 16 UNION ALL SELECT 64)";
+    private static final String SPANS = "(SELECT 1 AS days UNION ALL SELECT 3 UNION ALL SELECT 9 UNION ALL SELECT 27 UNION ALL SELECT 81)";
 
     // the sources new to the database; IGNORE: another transaction may be adding the same one right now
     private static final String ADD_SOURCES = "INSERT IGNORE INTO aggregate_sources (source_ip_text, source_ip) "

@@ -19,7 +19,7 @@ public record Period(LocalDate first, LocalDate last) {
     public static final LocalDate LATEST = LocalDate.of(9999, 12, 30);
 
     /** Span lengths of {@code aggregate_source_spans}, longest first (as migration V3 and ingest.ReportRollups write them). */
-    static final int[] SPAN_LENGTHS = {64, 16, 4, 1};
+    static final int[] SPAN_LENGTHS = {81, 27, 9, 3, 1};
     /** MariaDB's TO_DAYS() of 1970-01-01: spans start on days whose TO_DAYS() is a multiple of their length. */
     static final long TO_DAYS_OF_EPOCH = 719_528;
 
