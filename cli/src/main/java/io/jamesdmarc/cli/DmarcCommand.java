@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         ParseCommand.class,
         ImportCommand.class,
+        SummaryCommand.class,
         ServeCommand.class
     })
 public final class DmarcCommand implements Runnable {

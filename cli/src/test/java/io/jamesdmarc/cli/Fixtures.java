@@ -121,6 +121,16 @@ final class Fixtures {
         return mail.append("--b0undary--\n").toString();
     }
 
+    /** A mail with a good report attached (good.xml.gz, part 2) and one whose gzip is damaged (bad.xml.gz, part 3). */
+    static String mailWithAGoodAndADamagedReport(String goodXml, String badXml) {
+        byte[] damaged = gzip(bytes(badXml));
+        damaged[damaged.length / 2] ^= 0x55;
+        damaged[damaged.length / 2 + 1] ^= 0x55;
+        return mail("<mixed@reporter.example>", "reports", "two reports",
+            new Attachment("application/gzip", "good.xml.gz", gzip(bytes(goodXml))),
+            new Attachment("application/gzip", "bad.xml.gz", damaged));
+    }
+
     /** An RFC 6591 failure report mail. */
     static String failureMail(String messageId, String domain, String sourceIpAsWritten, String arrivalDate) {
         return """

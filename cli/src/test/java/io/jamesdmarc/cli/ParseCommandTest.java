@@ -122,12 +122,7 @@ class ParseCommandTest {
 
     @Test
     void aPartThatCannotBeReadBesideAReportIsAnErrorLineWithItsLocation() throws Exception {
-        byte[] corrupt = Fixtures.gzip(bytes(report("broken")));
-        corrupt[corrupt.length / 2] ^= 0x55;
-        corrupt[corrupt.length / 2 + 1] ^= 0x55;
-        Path mail = Files.writeString(dir.resolve("mixed.eml"), Fixtures.mail("<m@reporter.example>", "reports", "two reports",
-            new Attachment("application/gzip", "good.xml.gz", Fixtures.gzip(bytes(report("good")))),
-            new Attachment("application/gzip", "bad.xml.gz", corrupt)));
+        Path mail = Files.writeString(dir.resolve("mixed.eml"), Fixtures.mailWithAGoodAndADamagedReport(report("good"), report("broken")));
 
         DmarcRun run = DmarcRun.of("parse", mail.toString());
 

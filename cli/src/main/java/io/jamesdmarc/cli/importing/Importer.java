@@ -52,6 +52,9 @@ public final class Importer {
     /** The problem of an input that could not even be read from disk. */
     public static final String UNREADABLE_FILE = "UNREADABLE_FILE";
 
+    /** Inputs from this size on (a gzipped report of some 40,000 records) are parsed while they are stored: see {@link PipelinedSource}. */
+    static final long PIPELINE_FROM_BYTES = 1 << 20;
+
     private static final Logger LOGGER = LoggerFactory.getLogger(Importer.class);
 
     private final ReportStore store;
@@ -108,7 +111,7 @@ public final class Importer {
     private InputOutcome attempt(Input input, ReceivedMessage message, Attempts attempts) throws SQLException, IOException {
         attempts.begin();
         ReceivedMessageRef ref = store.recordMessage(message);
-        Sink sink = new Sink(ref, attempts);
+        Sink sink = new Sink(ref, attempts, message.sizeBytes().orElse(0L) >= PIPELINE_FROM_BYTES);
         String name = input.displayName();
         ExtractionResult result;
         try {
@@ -213,16 +216,20 @@ public final class Importer {
     private final class Sink implements ReportSink<SQLException> {
         private final ReceivedMessageRef ref;
         private final Attempts attempts;
+        private final boolean large;
         private final List<Part> unstorable = new ArrayList<>();
 
-        Sink(ReceivedMessageRef ref, Attempts attempts) {
+        /** @param large whether reports are read on a thread of their own while stored (not worth a thread for small inputs) */
+        Sink(ReceivedMessageRef ref, Attempts attempts, boolean large) {
             this.ref = ref;
             this.attempts = attempts;
+            this.large = large;
         }
 
         @Override
         public void aggregate(AggregateReportSource report) throws ReportParseException, SQLException {
-            attempts.add(store.storeAggregate(ref, new Counted(report)));
+            AggregateReportSource counted = new Counted(report);
+            attempts.add(store.storeAggregate(ref, large ? new PipelinedSource(counted) : counted));
         }
 
         @Override

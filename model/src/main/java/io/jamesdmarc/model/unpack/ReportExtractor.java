@@ -9,6 +9,7 @@ import io.jamesdmarc.model.ReportParseException;
 import io.jamesdmarc.model.aggregate.AggregateReportReader;
 import io.jamesdmarc.model.failure.FailureReportParser;
 
+import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 
 /**
@@ -30,6 +31,7 @@ public final class ReportExtractor {
     private final ParseLimits limits;
     private final AggregateReportReader reader;
     private final FailureReportParser failureParser = new FailureReportParser();
+    private final Session session = Extraction.newSession();
 
     public ReportExtractor(ParseLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -51,7 +53,7 @@ public final class ReportExtractor {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(sink, "sink");
         String location = name == null || name.isBlank() ? "input" : name;
-        return new Extraction<>(limits, sink, reader, failureParser).fromBytes(input, location);
+        return new Extraction<>(limits, sink, reader, failureParser, session).fromBytes(input, location);
     }
 
     /**
@@ -64,6 +66,6 @@ public final class ReportExtractor {
         throws ReportParseException, X {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(sink, "sink");
-        return new Extraction<>(limits, sink, reader, failureParser).fromMessage(message);
+        return new Extraction<>(limits, sink, reader, failureParser, session).fromMessage(message);
     }
 }

@@ -82,9 +82,9 @@ final class ExpectedFigures {
                 reports.add(new Report(delivery.message(), delivery.header(), delivery.records()));
             }
         }
-        Set<FailureReport> seen = new HashSet<>();
+        Set<List<Object>> seen = new HashSet<>();
         for (FailureDelivery delivery : delivered.failures()) {
-            if (seen.add(delivery.report())) {
+            if (seen.add(sameContent(delivery))) {
                 failures.add(new Failure(delivery.message(), delivery.report()));
             }
         }
@@ -108,6 +108,39 @@ final class ExpectedFigures {
     /** Every failure report as first delivered, in delivery order. */
     List<Failure> failures() {
         return List.copyOf(failures);
+    }
+
+    /**
+     * What makes two failure reports one (README, "Deduplication"): their content, whatever the case
+     * of field names, the runs of white space and the line ends of the reported headers (a copy
+     * saved with CRLF is the same report). A report stating nothing is its message's own.
+     */
+    private static List<Object> sameContent(FailureDelivery delivery) {
+        FailureReport report = delivery.report();
+        List<Object> key = new ArrayList<>();
+        key.add(report.kind());
+        for (FailureReport.Field field : report.fields()) {
+            key.add(field.name().strip().toLowerCase(Locale.ROOT) + ": " + spaced(field.value()));
+        }
+        for (Optional<String> value : List.of(report.feedbackType(), report.authFailure(), report.originalMailFrom(), report.arrivalDate(),
+            report.sourceIpText(), report.reportedDomain().map(ExpectedFigures::normalisedDomain))) {
+            key.add(value.map(ExpectedFigures::spaced).orElse(null));
+        }
+        report.reportedMessage().ifPresent(reported -> {
+            key.add(reported.fullMessage());
+            for (String line : reported.headers().strip().split("\\R", -1)) {
+                key.add(line.stripTrailing());
+            }
+        });
+        if (report.fields().isEmpty() && report.reportedMessage().isEmpty() && report.feedbackType().isEmpty()
+            && report.reportedDomain().isEmpty() && report.sourceIpText().isEmpty() && report.originalMailFrom().isEmpty()) {
+            key.add(delivery.message().originKey());
+        }
+        return key;
+    }
+
+    private static String spaced(String text) {
+        return text.strip().replaceAll("\\s+", " ");
     }
 
     /** The names of the queries this class knows the answers of. */
