@@ -97,9 +97,14 @@ public final class ServeCommand implements Callable<Integer> {
         DashboardServer.Settings settings = settings();
         PrintWriter out = spec.commandLine().getOut();
         try (Served served = open(out); ReverseNames names = reverseNames()) {
+            long pending = served.database().dashboardSummaries().pending();
+            if (pending > 0) {
+                out.println("Adding " + pending + " stored reports to the dashboard figures (once; later reports as they come) ...");
+                out.flush();
+            }
             DashboardServer server;
             try {
-                server = DashboardServer.start(settings, served.database().dashboardQueries(), names, Clock.systemUTC());
+                server = DashboardServer.start(settings, served.database(), names, Clock.systemUTC());
             } catch (BindException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot listen on " + bind + ":" + port + ": " + e.getMessage()
                     + (port != 0 ? " (is another dmarc serve running? try --port)" : ""), e);

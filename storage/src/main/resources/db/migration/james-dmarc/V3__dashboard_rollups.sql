@@ -1,6 +1,7 @@
 -- Summary tables for the HTTP API and dashboard: a domain's figures over a period in milliseconds,
--- however many records it has. The store keeps them, in the transaction that stores each aggregate
--- report (ingest/ReportRollups.java runs the same statements as the backfill at the end of this file).
+-- however many records it has. They are kept by whoever serves them, not by the store: dmarc serve adds
+-- each stored report once (reporting/DashboardSummaries.java, the same statements as the backfill at the
+-- end of this file) and marks it summarized; storing reports (James, dmarc import) costs nothing more.
 -- A report counts on the UTC day its period begins (date_begin), as in the views and queries.sql.
 -- Messages are the records' counts; pass = policy_evaluated dkim or spf is pass (aggregate_records.dmarc_pass).
 
@@ -84,8 +85,10 @@ CREATE TABLE aggregate_daily_totals (
 
 -- The reports list (newest first, by reporter) and failing records (newest first) of a domain.
 ALTER TABLE aggregate_reports
-    ADD COLUMN fail_record_count INT UNSIGNED NOT NULL DEFAULT 0 COMMENT 'records that did not pass DMARC' AFTER dmarc_pass_count,
-    ADD INDEX ix_aggregate_reports_domain_reporter (policy_domain, org_name, date_begin);
+    ADD COLUMN fail_record_count INT UNSIGNED NOT NULL DEFAULT 0 COMMENT 'records that did not pass DMARC (set when summarized)' AFTER dmarc_pass_count,
+    ADD COLUMN summarized BOOLEAN NOT NULL DEFAULT 0 COMMENT '1 once the report is in the dashboard summaries' AFTER stored_at,
+    ADD INDEX ix_aggregate_reports_domain_reporter (policy_domain, org_name, date_begin),
+    ADD INDEX ix_aggregate_reports_summarized (summarized, id);
 
 -- Backfill from the reports stored so far.
 INSERT INTO aggregate_sources (source_ip_text, source_ip)
@@ -141,3 +144,5 @@ LEFT JOIN (SELECT aggregate_report_id, SUM(records) AS records, SUM(fail_records
                   SUM(quarantine_messages) AS quarantine_messages, SUM(reject_messages) AS reject_messages
            FROM aggregate_report_sources GROUP BY aggregate_report_id) t ON t.aggregate_report_id = rep.id
 GROUP BY rep.policy_domain, DATE(rep.date_begin);
+
+UPDATE aggregate_reports SET summarized = 1;

@@ -45,12 +45,14 @@ final class ApiEndpoints {
     private static final Pattern DOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*");
 
     private final DashboardQueries queries;
+    private final SummaryKeeper summaries;
     private final ReverseNames names;
     private final Clock clock;
     private final AnswerCache cache;
 
-    ApiEndpoints(DashboardQueries queries, ReverseNames names, Clock clock, AnswerCache cache) {
+    ApiEndpoints(DashboardQueries queries, SummaryKeeper summaries, ReverseNames names, Clock clock, AnswerCache cache) {
         this.queries = queries;
+        this.summaries = summaries;
         this.names = names;
         this.clock = clock;
         this.cache = cache;
@@ -59,8 +61,8 @@ final class ApiEndpoints {
     /** {@code GET /api/exchange/dmarc-reports/domains?from&to&days}: every domain with its figures in the period. */
     DomainsResponse domains(URI uri) throws ApiException, SQLException {
         Period period = QueryParameters.of(uri, PERIOD).period(today(), QueryParameters.DEFAULT_DAYS);
-        return new DomainsResponse(PeriodView.of(period), cache.get(List.of("domains", period), () -> queries.domains(period)).stream()
-            .map(DomainView::of).toList());
+        return new DomainsResponse(PeriodView.of(period), summaries.pending(),
+            cache.get(List.of("domains", period), () -> queries.domains(period)).stream().map(DomainView::of).toList());
     }
 
     /** {@code GET /api/exchange/dmarc-reports?domain&reporter&from&to&limit&offset}: the reports, newest first. */
@@ -79,7 +81,7 @@ final class ApiEndpoints {
     SummaryResponse summary(String domainSegment, URI uri) throws ApiException, SQLException {
         Period period = QueryParameters.of(uri, PERIOD).period(today(), QueryParameters.DEFAULT_DAYS);
         String domain = knownDomain(domainSegment);
-        return SummaryResponse.of(cache.get(List.of("summary", domain, period), () -> queries.summary(domain, period)));
+        return SummaryResponse.of(cache.get(List.of("summary", domain, period), () -> queries.summary(domain, period)), summaries.pending());
     }
 
     /** {@code GET .../{domain}/sources?from&to&days&limit&offset&sort}. */
@@ -110,6 +112,11 @@ final class ApiEndpoints {
                 FailureReportView::of),
             ListView.of(cache.get(List.of("failed records", domain, period, page), () -> queries.failedRecords(domain, period, page)),
                 FailedRecordView::of));
+    }
+
+    /** Before an answer: the reports stored since the last one are summarized (a few; the rest in the background). */
+    void catchUp() {
+        summaries.beforeRequest();
     }
 
     private LocalDate today() {

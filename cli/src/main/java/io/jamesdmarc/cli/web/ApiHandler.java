@@ -72,6 +72,7 @@ final class ApiHandler implements HttpHandler {
         if (!exchange.getRequestMethod().equals("GET")) {
             throw ApiException.methodNotAllowed(exchange.getRequestMethod());
         }
+        endpoints.catchUp();
         if (segments.length == 3) {
             return endpoints.reports(uri);
         }

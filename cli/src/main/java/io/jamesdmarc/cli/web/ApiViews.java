@@ -47,7 +47,8 @@ final class ApiViews {
         }
     }
 
-    record DomainsResponse(PeriodView period, List<DomainView> domains) {
+    /** @param pendingReports stored reports not in the figures yet (being added; see SummaryKeeper) */
+    record DomainsResponse(PeriodView period, long pendingReports, List<DomainView> domains) {
     }
 
     record ReportView(long id, String domain, String reporter, String reporterEmail, String reportId, String begin, String end,
@@ -74,15 +75,16 @@ final class ApiViews {
                        long none, long quarantine, long reject, long failureReports) {
     }
 
+    /** @param pendingReports stored reports (of any domain) not in the figures yet */
     record SummaryResponse(String domain, PeriodView period, long reports, long sources, long messages, long passMessages,
                            long failMessages, double passRate, double failRate, PolicyApplied policyApplied, long failureReports,
-                           String seriesGranularity, List<SeriesPoint> series) {
-        static SummaryResponse of(PeriodSummary summary) {
+                           long pendingReports, String seriesGranularity, List<SeriesPoint> series) {
+        static SummaryResponse of(PeriodSummary summary, long pendingReports) {
             boolean daily = summary.period().days() <= MAX_DAILY_POINTS;
             return new SummaryResponse(summary.domain(), PeriodView.of(summary.period()), summary.reports(), summary.sources(),
                 summary.messages(), summary.passMessages(), summary.failMessages(), rate(summary.passMessages(), summary.messages()),
                 rate(summary.failMessages(), summary.messages()), new PolicyApplied(summary.none(), summary.quarantine(), summary.reject()),
-                summary.failureReports(), daily ? "day" : "month", daily ? dailySeries(summary) : monthlySeries(summary));
+                summary.failureReports(), pendingReports, daily ? "day" : "month", daily ? dailySeries(summary) : monthlySeries(summary));
         }
     }
 

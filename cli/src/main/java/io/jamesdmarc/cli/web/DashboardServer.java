@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Objects;
@@ -15,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.jamesdmarc.storage.Database;
 import io.jamesdmarc.storage.reporting.DashboardQueries;
+import io.jamesdmarc.storage.reporting.DashboardSummaries;
 
 /**
  * The HTTP API and the dashboard of {@code dmarc serve}: the JDK's HTTP server on a small pool of
@@ -23,7 +26,7 @@ import io.jamesdmarc.storage.reporting.DashboardQueries;
  * requests carrying it ({@code Authorization: Bearer <token>}).
  *
  * <pre>
- * try (DashboardServer server = DashboardServer.start(settings, database.dashboardQueries(), ReverseNames.OFF, Clock.systemUTC())) {
+ * try (DashboardServer server = DashboardServer.start(settings, database, ReverseNames.OFF, Clock.systemUTC())) {
  *     System.out.println(server.url());
  *     ...
  * }
@@ -71,18 +74,27 @@ public final class DashboardServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads;
+    private final SummaryKeeper summaries;
 
-    private DashboardServer(HttpServer server, ExecutorService threads) {
+    private DashboardServer(HttpServer server, ExecutorService threads, SummaryKeeper summaries) {
         this.server = server;
         this.threads = threads;
+        this.summaries = summaries;
     }
 
     /**
-     * Starts serving.
+     * Summarizes every stored report not summarized yet (see {@link DashboardSummaries}), then
+     * starts serving; reports stored later are summarized as they come.
      *
      * @throws IOException the address cannot be bound (in use, not an address of this machine)
+     * @throws SQLException the database failed while summarizing
      */
-    public static DashboardServer start(Settings settings, DashboardQueries queries, ReverseNames names, Clock clock) throws IOException {
+    public static DashboardServer start(Settings settings, Database database, ReverseNames names, Clock clock)
+        throws IOException, SQLException {
+        DashboardSummaries summaries = database.dashboardSummaries();
+        while (summaries.catchUp(1_000) > 0) {
+            // all of them before the first answer: figures are never shown half-summarized at start
+        }
         HttpServer server = HttpServer.create(settings.bind(), 64);
         AtomicInteger number = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(settings.threads(), runnable -> {
@@ -91,13 +103,15 @@ public final class DashboardServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(threads);
+        DashboardQueries queries = database.dashboardQueries();
+        SummaryKeeper keeper = new SummaryKeeper(summaries);
         AnswerCache cache = settings.cacheAnswers() ? AnswerCache.keeping(queries::dataVersion) : AnswerCache.none();
-        server.createContext("/api/", new ApiHandler(new ApiEndpoints(queries, names, clock, cache), settings.token()));
+        server.createContext("/api/", new ApiHandler(new ApiEndpoints(queries, keeper, names, clock, cache), settings.token()));
         String version = Optional.ofNullable(DashboardServer.class.getPackage().getImplementationVersion()).orElse("development build");
         server.createContext("/", new DashboardAssets(new ApiViews.ConfigResponse(settings.demo(), settings.token().isPresent(), version,
             LocalDate.now(clock).toString())));
         server.start();
-        return new DashboardServer(server, threads);
+        return new DashboardServer(server, threads, keeper);
     }
 
     public InetSocketAddress address() {
@@ -114,6 +128,7 @@ public final class DashboardServer implements AutoCloseable {
 
     @Override
     public void close() {
+        summaries.close();
         server.stop(0);
         threads.shutdownNow();
         try {

@@ -83,7 +83,7 @@ class ApiCorpusTest {
         assertThat(expected.aggregates()).as("the corpus has aggregate reports").hasSizeGreaterThan(30);
 
         server = DashboardServer.start(new DashboardServer.Settings(new InetSocketAddress("127.0.0.1", 0), Optional.empty(), 4, false),
-            DB.database().dashboardQueries(), ReverseNames.OFF, Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC));
+            DB.database(), ReverseNames.OFF, Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC));
         api = new ApiClient(server.url());
     }
 

@@ -55,8 +55,8 @@ class ApiErrorsTest {
             List.of(ReportFixtures.record("192.0.2.1", 12, Disposition.NONE, PolicyResult.PASS, PolicyResult.PASS, "example.com"),
                 ReportFixtures.record("192.0.2.66", 3, Disposition.QUARANTINE, PolicyResult.FAIL, PolicyResult.FAIL, "example.com"))));
         Clock clock = Clock.fixed(TODAY, ZoneOffset.UTC);
-        open = DashboardServer.start(settings(Optional.empty()), DB.database().dashboardQueries(), ReverseNames.OFF, clock);
-        guarded = DashboardServer.start(settings(Optional.of(TOKEN)), DB.database().dashboardQueries(), ReverseNames.OFF, clock);
+        open = DashboardServer.start(settings(Optional.empty()), DB.database(), ReverseNames.OFF, clock);
+        guarded = DashboardServer.start(settings(Optional.of(TOKEN)), DB.database(), ReverseNames.OFF, clock);
         api = new ApiClient(open.url());
         guardedApi = new ApiClient(guarded.url());
     }

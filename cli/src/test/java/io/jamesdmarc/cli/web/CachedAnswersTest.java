@@ -20,7 +20,7 @@ import io.jamesdmarc.storage.testing.ReportFixtures;
 import io.jamesdmarc.storage.testing.TestDatabase;
 import io.jamesdmarc.storage.testing.TestReportSource;
 
-/** Answers reused while no report arrives, and never once one has. */
+/** Reports stored while the server runs are in its next answers; answers are reused only while none arrives. */
 class CachedAnswersTest {
 
     @RegisterExtension
@@ -33,7 +33,7 @@ class CachedAnswersTest {
         ReportStore store = DB.database().reportStore();
         store(store, "c-1", "192.0.2.1", 10);
         try (DashboardServer server = DashboardServer.start(new DashboardServer.Settings(new InetSocketAddress("127.0.0.1", 0),
-            Optional.empty(), 2, false, true), DB.database().dashboardQueries(), ReverseNames.OFF, Clock.fixed(DAY, ZoneOffset.UTC))) {
+            Optional.empty(), 2, false, true), DB.database(), ReverseNames.OFF, Clock.fixed(DAY, ZoneOffset.UTC))) {
             ApiClient api = new ApiClient(server.url());
             String summary = "/api/exchange/dmarc-reports/example.com/summary?days=3";
             String sources = "/api/exchange/dmarc-reports/example.com/sources?days=3";
@@ -50,9 +50,40 @@ class CachedAnswersTest {
         }
     }
 
+    @Test
+    void aBatchStoredWhileServingIsAddedBeforeAndBetweenAnswers() throws Exception {
+        ReportStore store = DB.database().reportStore();
+        try (DashboardServer server = DashboardServer.start(new DashboardServer.Settings(new InetSocketAddress("127.0.0.1", 0),
+            Optional.empty(), 2, false, true), DB.database(), ReverseNames.OFF, Clock.fixed(DAY, ZoneOffset.UTC))) {
+            ApiClient api = new ApiClient(server.url());
+            String summary = "/api/exchange/dmarc-reports/example.net/summary?days=3";
+            int batch = SummaryKeeper.BEFORE_A_REQUEST + 15;
+            for (int i = 0; i < batch; i++) {
+                store(store, "batch-" + i, "example.net", "198.51.100." + (i + 1), 2);
+            }
+            var first = api.get(summary).json();
+            assertThat(first.get("pending_reports").asLong()).as("a few added before answering, the rest in the background")
+                .isBetween(0L, 15L);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            var answer = first;
+            while (answer.get("pending_reports").asLong() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                answer = api.get(summary).json();
+            }
+            assertThat(answer.get("pending_reports").asLong()).isZero();
+            assertThat(answer.get("reports").asLong()).isEqualTo(batch);
+            assertThat(answer.get("messages").asLong()).isEqualTo(2L * batch);
+            assertThat(answer.get("sources").asLong()).isEqualTo(batch);
+        }
+    }
+
     private static void store(ReportStore store, String id, String ip, long count) throws Exception {
+        store(store, id, "example.com", ip, count);
+    }
+
+    private static void store(ReportStore store, String id, String domain, String ip, long count) throws Exception {
         store.storeAggregate(store.recordMessage(ReceivedMessage.mail(id, DAY).build()), TestReportSource.of(
-            ReportFixtures.header("google.com", "noreply-dmarc-support@google.com", id, "example.com", DAY, DAY.plusSeconds(86_399)),
-            List.of(ReportFixtures.record(ip, count, Disposition.NONE, PolicyResult.PASS, PolicyResult.PASS, "example.com"))));
+            ReportFixtures.header("google.com", "noreply-dmarc-support@google.com", id, domain, DAY, DAY.plusSeconds(86_399)),
+            List.of(ReportFixtures.record(ip, count, Disposition.NONE, PolicyResult.PASS, PolicyResult.PASS, domain))));
     }
 }

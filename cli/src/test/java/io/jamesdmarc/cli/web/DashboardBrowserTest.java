@@ -81,7 +81,7 @@ class DashboardBrowserTest {
             demo.failures().stream().map(f -> new ModelFigures.Failure(f, f.arrivalTime().orElseThrow())).toList(),
             report -> List.<Object>of(report.fields()));
         server = DashboardServer.start(new DashboardServer.Settings(new InetSocketAddress("127.0.0.1", 0), Optional.empty(), 4, true),
-            DB.database().dashboardQueries(), ReverseNames.fixed(DemoReports.reverseNames()),
+            DB.database(), ReverseNames.fixed(DemoReports.reverseNames()),
             Clock.fixed(LAST_DAY.atTime(15, 0).toInstant(ZoneOffset.UTC), ZoneOffset.UTC));
     }
 

@@ -77,7 +77,7 @@ class ReverseNamesTest {
             DnsSettings slow = DnsSettings.of(List.of(dns.address())).withTimeout(Duration.ofSeconds(3)).withAttempts(1);
             try (DnsReverseNames names = new DnsReverseNames(new DnsResolver(slow));
                  DashboardServer server = DashboardServer.start(new DashboardServer.Settings(new InetSocketAddress("127.0.0.1", 0),
-                     Optional.empty(), 2, false), DB.database().dashboardQueries(), names, Clock.fixed(day, ZoneOffset.UTC))) {
+                     Optional.empty(), 2, false), DB.database(), names, Clock.fixed(day, ZoneOffset.UTC))) {
                 ApiClient api = new ApiClient(server.url());
                 long start = System.nanoTime();
                 JsonNode answer = api.get("/api/exchange/dmarc-reports/example.com/sources?days=3").json();

@@ -237,7 +237,7 @@ final class AggregateReportWriter implements AggregateReportHandler<StoreHalt>, 
         childrenPending = false;
     }
 
-    /** Completes the report once read: the last batch, the totals, the dashboard summaries, the link from the message. */
+    /** Completes the report once read: the last batch, the totals, the link from the message. */
     IngestOutcome finish(AggregateReadSummary summary) throws StoreHalt {
         if (header == null) {
             // a reader that found a report without records may skip the header call: store it anyway
@@ -253,7 +253,6 @@ final class AggregateReportWriter implements AggregateReportHandler<StoreHalt>, 
             update.setString(5, Columns.json(capped(summary.warnings())));
             update.setLong(6, reportId);
             update.executeUpdate();
-            ReportRollups.add(connection, reportId);
             MessageContents.record(connection, message, MessageContents.Type.AGGREGATE, reportId, IngestOutcome.Status.STORED, location);
         } catch (SQLException e) {
             throw StoreHalt.of(e, description);

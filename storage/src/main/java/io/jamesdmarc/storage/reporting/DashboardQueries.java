@@ -26,8 +26,9 @@ import io.jamesdmarc.model.aggregate.SourceIp;
 /**
  * What the HTTP API and the dashboard ask: the domains reported on, the reports received, and per
  * domain over a period its summary, its sending sources and its failures. Figures come from the
- * summary tables the store keeps (migration V3), so that a domain of a million records answers in
- * milliseconds; they count exactly what {@code queries.sql} counts. Thread-safe.
+ * summary tables (migration V3), so that a domain of a million records answers in milliseconds;
+ * they count exactly what {@code queries.sql} counts, of the reports {@link DashboardSummaries}
+ * has summarized (the reports list and the failure reports are read as stored). Thread-safe.
  */
 public final class DashboardQueries {
 
@@ -35,7 +36,7 @@ public final class DashboardQueries {
         + "OR EXISTS (SELECT 1 FROM failure_reports WHERE reported_domain = ?)";
 
     private static final String DATA_VERSION = "SELECT (SELECT IFNULL(MAX(id), 0) FROM aggregate_reports), "
-        + "(SELECT IFNULL(MAX(id), 0) FROM failure_reports)";
+        + "(SELECT IFNULL(MAX(id), 0) FROM failure_reports), (SELECT COUNT(*) FROM aggregate_reports WHERE summarized = 0)";
 
     private static final String ALL_DOMAINS = "SELECT DISTINCT policy_domain FROM aggregate_daily_totals "
         + "UNION SELECT DISTINCT reported_domain FROM failure_reports WHERE reported_domain IS NOT NULL";
@@ -93,15 +94,16 @@ public final class DashboardQueries {
     }
 
     /**
-     * What identifies the stored data as it is now: it changes whenever a report is stored (the
-     * newest ids of aggregate and failure reports). For caches of the answers above; one index look-up each.
+     * What identifies the data as it is now: it changes whenever a report is stored or summarized
+     * (the newest ids of aggregate and failure reports, the reports waiting to be summarized). For
+     * caches of the answers above; an index look-up each.
      */
     public String dataVersion() throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(DATA_VERSION);
              ResultSet row = query.executeQuery()) {
             row.next();
-            return row.getLong(1) + "/" + row.getLong(2);
+            return row.getLong(1) + "/" + row.getLong(2) + "/" + row.getLong(3);
         }
     }
 

@@ -343,7 +343,14 @@
       renderSummary(summaryAnswer);
       renderFailures(failuresAnswer);
       await sources;
-      showMessage('');
+      if (summaryAnswer.pending_reports > 0) {
+        // reports stored moments ago are being added to the figures: show them once they are
+        showMessage(format.number(summaryAnswer.pending_reports) + ' newly stored report'
+          + (summaryAnswer.pending_reports === 1 ? ' is' : 's are') + ' being added to the figures…', 'info');
+        setTimeout(() => { if (current === generation) { load(); } }, 3000);
+      } else {
+        showMessage('');
+      }
       document.body.dataset.loaded = state.domain + '/' + state.days;
     } catch (error) {
       if (current === generation) {

@@ -1,21 +1,45 @@
-package io.jamesdmarc.storage.ingest;
+package io.jamesdmarc.storage.reporting;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Adds a newly stored aggregate report to its {@code fail_record_count} and to the summary tables the HTTP API reads
- * ({@code aggregate_sources}, {@code aggregate_report_sources}, {@code aggregate_source_spans},
- * {@code aggregate_daily_totals}; migration V3 documents them), inside the report's own
- * transaction: a report is in the summaries exactly when it is stored. Each statement works on the
- * report's rows alone, set-based on the server. Shared rows (a domain's day, a source's span) are
- * written in primary-key order, so that two reports stored at once wait for each other rather than
- * deadlock.
+ * Adds stored aggregate reports to the summary tables the HTTP API reads ({@code aggregate_sources},
+ * {@code aggregate_report_sources}, {@code aggregate_source_spans}, {@code aggregate_daily_totals},
+ * and each report's {@code fail_record_count}; migration V3 documents them), and marks them
+ * {@code summarized}.
+ *
+ * <p>This is done after storing, not while: the store (James's spool threads, {@code dmarc import})
+ * stays as fast as without a dashboard, and the summaries cost their work once, where they are
+ * read: {@code dmarc serve} summarizes what is pending when it starts, then what arrives, a few
+ * reports as each request comes and the rest in the background. Each report is summarized in a
+ * transaction of its own, with its row locked: a report is in the summaries entirely or not at
+ * all, once, however many servers summarize at the same time. Each statement works on the
+ * report's rows alone, set-based on the server; shared rows (a domain's day, a source's span) are
+ * written in primary-key order, so that two summarizers wait for each other rather than deadlock.
+ *
+ * <p>Thread-safe.
  */
-final class ReportRollups {
+public final class DashboardSummaries {
 
-    /** The span lengths of {@code aggregate_source_spans}: reporting.Period#spans cuts periods into them. */
+    private static final Logger LOGGER = LoggerFactory.getLogger(DashboardSummaries.class);
+
+    private static final String PENDING = "SELECT COUNT(*) FROM aggregate_reports WHERE summarized = 0";
+    private static final String NEXT_PENDING = "SELECT id FROM aggregate_reports WHERE summarized = 0 ORDER BY id LIMIT ?";
+    private static final String LOCK = "SELECT summarized FROM aggregate_reports WHERE id = ? FOR UPDATE";
+    private static final String MARK = "UPDATE aggregate_reports SET summarized = 1 WHERE id = ?";
+
+    /** The span lengths of {@code aggregate_source_spans}: Period#spans cuts periods into them. */
     private static final String SPANS = "(SELECT 1 AS days UNION ALL SELECT 3 UNION ALL SELECT 9 UNION ALL SELECT 27 UNION ALL SELECT 81)";
 
     // the sources new to the database; IGNORE: another transaction may be adding the same one right now
@@ -69,11 +93,84 @@ final class ReportRollups {
         + addingUp("aggregate_daily_totals", "reports", "records", "fail_records", "messages", "pass_messages", "none_messages",
             "quarantine_messages", "reject_messages");
 
-    private ReportRollups() {
+    private final DataSource dataSource;
+
+    public DashboardSummaries(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** Adds report {@code reportId}, whose records are all written, to the summaries. */
-    static void add(Connection connection, long reportId) throws SQLException {
+    /** Stored aggregate reports not in the summaries yet. */
+    public long pending() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(PENDING);
+             ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /**
+     * Summarizes pending reports, oldest first, at most {@code max} of them.
+     *
+     * @return how many this call summarized (a report another summarizer took meanwhile is not counted)
+     * @throws SQLException the database failed; what was summarized before stays summarized
+     */
+    public int catchUp(int max) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(NEXT_PENDING)) {
+            query.setInt(1, max);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+        }
+        int done = 0;
+        for (long id : ids) {
+            if (summarize(id)) {
+                done++;
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Adds report {@code reportId} to the summaries, unless it is in them already.
+     *
+     * @return whether this call added it
+     */
+    public boolean summarize(long reportId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
+                    lock.setLong(1, reportId);
+                    try (ResultSet row = lock.executeQuery()) {
+                        if (!row.next() || row.getBoolean(1)) {
+                            connection.rollback();
+                            return false;
+                        }
+                    }
+                }
+                add(connection, reportId);
+                execute(connection, MARK, reportId);
+                connection.commit();
+                LOGGER.debug("aggregate report #{} added to the dashboard summaries", reportId);
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Adds report {@code reportId} to the summaries, in the caller's transaction. */
+    private static void add(Connection connection, long reportId) throws SQLException {
         execute(connection, ADD_SOURCES, reportId);
         execute(connection, ADD_REPORT_SOURCES, reportId);
         execute(connection, COUNT_FAILING, reportId);

@@ -1,4 +1,4 @@
-package io.jamesdmarc.storage.ingest;
+package io.jamesdmarc.storage.reporting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,21 +19,20 @@ import io.jamesdmarc.model.aggregate.AggregateReport;
 import io.jamesdmarc.model.aggregate.ReportRecord;
 import io.jamesdmarc.model.vocabulary.Disposition;
 import io.jamesdmarc.model.vocabulary.PolicyResult;
-import io.jamesdmarc.storage.reporting.Page;
-import io.jamesdmarc.storage.reporting.PageRequest;
-import io.jamesdmarc.storage.reporting.Period;
-import io.jamesdmarc.storage.reporting.PeriodSummary;
-import io.jamesdmarc.storage.reporting.SourceFigures;
-import io.jamesdmarc.storage.reporting.SourceOrder;
+import io.jamesdmarc.storage.ingest.IngestOutcome;
+import io.jamesdmarc.storage.ingest.ReceivedMessage;
+import io.jamesdmarc.storage.ingest.ReceivedMessageRef;
+import io.jamesdmarc.storage.ingest.ReportStore;
 import io.jamesdmarc.storage.testing.ReportFixtures;
 import io.jamesdmarc.storage.testing.TestDatabase;
 import io.jamesdmarc.storage.testing.TestReportSource;
 
 /**
- * Different reports of one domain and day, with the same sources, stored by eight threads at once:
- * the summary rows they share are added to by every one of them, none lost, none deadlocked.
+ * Different reports of one domain and day, with the same sources, stored by eight threads at once,
+ * then summarized by four at once (as two dmarc serve processes would): the summary rows they share
+ * are added to by every report, once, none lost, none deadlocked.
  */
-class ConcurrentRollupTest {
+class ConcurrentSummariesTest {
 
     @RegisterExtension
     static final TestDatabase DB = new TestDatabase();
@@ -72,6 +71,29 @@ class ConcurrentRollupTest {
             }
         } finally {
             threads.shutdownNow();
+        }
+
+        DashboardSummaries summaries = DB.database().dashboardSummaries();
+        assertThat(summaries.pending()).isEqualTo(REPORTS);
+        ExecutorService summarizers = Executors.newFixedThreadPool(4);
+        List<Future<Integer>> done = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                done.add(summarizers.submit(() -> {
+                    int mine = 0;
+                    for (int n = summaries.catchUp(3); n > 0 || summaries.pending() > 0; n = summaries.catchUp(3)) {
+                        mine += n;
+                    }
+                    return mine;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> count : done) {
+                total += count.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(total).as("each report summarized once").isEqualTo(REPORTS);
+        } finally {
+            summarizers.shutdownNow();
         }
 
         Period period = new Period(LocalDate.of(2026, 5, 21), LocalDate.of(2026, 5, 21));
