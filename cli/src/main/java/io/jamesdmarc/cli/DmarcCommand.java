@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         ParseCommand.class,
         ImportCommand.class,
-        SummaryCommand.class
+        SummaryCommand.class,
+        ServeCommand.class
     })
 public final class DmarcCommand implements Runnable {
 

@@ -16,6 +16,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.jamesdmarc.storage.ingest.ReportStore;
+import io.jamesdmarc.storage.reporting.DashboardQueries;
+import io.jamesdmarc.storage.reporting.DashboardSummaries;
 import io.jamesdmarc.storage.reporting.ReportingQueries;
 import io.jamesdmarc.storage.ingest.StoredReports;
 
@@ -93,6 +95,16 @@ public final class Database implements AutoCloseable {
     /** The figures operators ask for (queries.sql). */
     public ReportingQueries reportingQueries() {
         return new ReportingQueries(pool.dataSource);
+    }
+
+    /** What the HTTP API and the dashboard show: domains, reports, summaries, sources, failures. */
+    public DashboardQueries dashboardQueries() {
+        return new DashboardQueries(pool.dataSource);
+    }
+
+    /** Adds stored reports to the summaries the dashboard queries read ({@code dmarc serve} does). */
+    public DashboardSummaries dashboardSummaries() {
+        return new DashboardSummaries(pool.dataSource);
     }
 
     /** Reads stored reports back as model objects. */

@@ -100,6 +100,16 @@ final class ExpectedFigures {
         queries.put("rejected_inputs", this::rejectedInputs);
     }
 
+    /** Every aggregate report as first delivered, in delivery order (the order the store numbers them). */
+    List<Report> reports() {
+        return List.copyOf(reports);
+    }
+
+    /** Every failure report as first delivered, in delivery order. */
+    List<Failure> failures() {
+        return List.copyOf(failures);
+    }
+
     /**
      * What makes two failure reports one (README, "Deduplication"): their content, whatever the case
      * of field names, the runs of white space and the line ends of the reported headers (a copy

@@ -103,7 +103,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
     public void truncateAll() throws SQLException {
         try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("SET FOREIGN_KEY_CHECKS = 0");
-            for (String table : new String[] {"received_message_contents", "rejected_input_chunks", "rejected_inputs",
+            for (String table : new String[] {"aggregate_daily_totals", "aggregate_source_spans", "aggregate_report_sources",
+                "aggregate_sources", "received_message_contents", "rejected_input_chunks", "rejected_inputs",
                 "failure_report_fields", "failure_reports", "aggregate_override_reasons", "aggregate_spf_results",
                 "aggregate_dkim_results", "aggregate_records", "aggregate_reports", "received_messages"}) {
                 statement.execute("TRUNCATE TABLE " + table);
