@@ -226,23 +226,23 @@ public final class EvaluationRepository {
             period(query, policyDomain, policyHash, from, to, 1);
             try (ResultSet row = query.executeQuery()) {
                 while (row.next()) {
-                    EvaluationJson.AuthResults auth = EvaluationJson.authResults(row.getString("auth_results"), "evaluations.auth_results");
-                    rows.add(new AggregateRow(SourceIp.parse(row.getString("source_ip_text")), row.getString("header_from"),
-                        EvaluationReader.optional(row, "envelope_from"),
-                        EvaluationJson.strings(row.getString("envelope_to"), "evaluations.envelope_to"),
-                        new PolicyEvaluated(
-                            EvaluationReader.enumerated(Disposition.class, row.getString("disposition")),
-                            EvaluationReader.optional(row, "policy_dkim")
-                                .map(r -> EvaluationReader.enumerated(PolicyResult.class, r)),
-                            EvaluationReader.optional(row, "policy_spf")
-                                .map(r -> EvaluationReader.enumerated(PolicyResult.class, r)),
-                            EvaluationJson.reasons(row.getString("override_reasons"), "evaluation_domains.override_reasons")),
-                        auth.dkim(), auth.spf(), row.getLong("message_count"),
-                        EvaluationReader.instant(row, "first_evaluated"), EvaluationReader.instant(row, "last_evaluated")));
+                    rows.add(aggregateRow(row));
                 }
             }
         }
         return rows;
+    }
+
+    private static AggregateRow aggregateRow(ResultSet row) throws SQLException {
+        EvaluationJson.AuthResults auth = EvaluationJson.authResults(row.getString("auth_results"), "evaluations.auth_results");
+        PolicyEvaluated evaluated = new PolicyEvaluated(EvaluationReader.enumerated(Disposition.class, row.getString("disposition")),
+            EvaluationReader.optional(row, "policy_dkim").map(r -> EvaluationReader.enumerated(PolicyResult.class, r)),
+            EvaluationReader.optional(row, "policy_spf").map(r -> EvaluationReader.enumerated(PolicyResult.class, r)),
+            EvaluationJson.reasons(row.getString("override_reasons"), "evaluation_domains.override_reasons"));
+        return new AggregateRow(SourceIp.parse(row.getString("source_ip_text")), row.getString("header_from"),
+            EvaluationReader.optional(row, "envelope_from"), EvaluationJson.strings(row.getString("envelope_to"), "evaluations.envelope_to"),
+            evaluated, auth.dkim(), auth.spf(), row.getLong("message_count"), EvaluationReader.instant(row, "first_evaluated"),
+            EvaluationReader.instant(row, "last_evaluated"));
     }
 
     /**

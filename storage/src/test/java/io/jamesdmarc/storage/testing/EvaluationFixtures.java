@@ -82,7 +82,7 @@ public final class EvaluationFixtures {
         Builder builder = evaluation().id(UUID.randomUUID().toString()).at(at).source(source)
             .headerFrom(domain).envelopeFrom(fails ? "bounce.example" : domain).envelopeTo("example.net")
             .messageId("<" + n + "@" + domain + ">")
-            .policy(policy(domain, n % 3 == 0 ? PolicyAction.REJECT : PolicyAction.QUARANTINE));
+            .policy(policy(domain, n % 5 == 0 ? PolicyAction.REJECT : PolicyAction.QUARANTINE));
         if (fails) {
             builder.dkim(dkim("bounce.example", "s" + (n % 7), DkimResult.PASS), dkim(domain, "sel", DkimResult.FAIL))
                 .spf(spf("bounce.example", SpfResult.SOFTFAIL))
