@@ -1,0 +1,155 @@
+package io.jamesdmarc.storage.evaluation;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.jamesdmarc.model.evaluation.record.EvaluationRecord;
+import io.jamesdmarc.model.evaluation.record.EvaluationRecordCodec;
+import io.jamesdmarc.model.evaluation.record.EvaluationRecordFormatException;
+
+/**
+ * Puts spooled evaluations into the database: each sealed spool file, oldest first, in batches; a
+ * file is deleted only once all its records are committed (a replayed id is stored once, so a file
+ * replayed twice after a crash does no harm). Unreadable lines are skipped, logged, and the file is
+ * kept aside instead of deleted. Where the database fails part-way, the next attempt resumes after
+ * the last committed batch. Used from one thread.
+ */
+final class SpoolReplayer {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(SpoolReplayer.class);
+
+    /** Records per transaction: larger than the live batches, since a backlog is waiting. */
+    static final int REPLAY_BATCH = 1000;
+
+    /** How far a file got in an earlier attempt of this process. */
+    private record Progress(long offset, long lineNo, List<Problem> problems) {
+    }
+
+    /** An unreadable line. */
+    private record Problem(long line, String reason) {
+        @Override
+        public String toString() {
+            return "line " + line + ": " + reason;
+        }
+    }
+
+    /** What a replay did. */
+    record Outcome(int replayed, int keptAside, int files) {
+    }
+
+    private final EvaluationSpool spool;
+    private final UnstorableKeeper keeper;
+    private final Map<Path, Progress> progress = new HashMap<>();
+
+    /** Where records the database refuses as data go: the recorder keeps them aside and counts them. */
+    interface UnstorableKeeper {
+        void keep(List<StoreOutcome.Unstorable> unstorable, String where);
+    }
+
+    SpoolReplayer(EvaluationSpool spool, UnstorableKeeper keeper) {
+        this.spool = spool;
+        this.keeper = keeper;
+    }
+
+    /**
+     * Replays every sealed file.
+     *
+     * @param stop asked between batches: true stops (the recorder is closing); files not finished stay
+     * @throws SQLException the database failed: what was committed stays, the rest waits for the next attempt
+     */
+    Outcome replay(EvaluationRepository repository, BooleanSupplier stop) throws SQLException, IOException {
+        int replayed = 0;
+        int keptAside = 0;
+        int files = 0;
+        for (Path file : spool.sealedFiles()) {
+            if (stop.getAsBoolean()) {
+                break;
+            }
+            Outcome outcome = replayFile(file, repository, stop);
+            replayed += outcome.replayed();
+            keptAside += outcome.keptAside();
+            files += outcome.files();
+        }
+        return new Outcome(replayed, keptAside, files);
+    }
+
+    private Outcome replayFile(Path file, EvaluationRepository repository, BooleanSupplier stop) throws SQLException, IOException {
+        Progress start = progress.getOrDefault(file, new Progress(0, 0, List.of()));
+        List<Problem> problems = new ArrayList<>(start.problems());
+        long lineNo = start.lineNo();
+        long committedLine = lineNo;
+        long committedOffset = start.offset();
+        int replayed = 0;
+        List<EvaluationRecord> batch = new ArrayList<>(REPLAY_BATCH);
+        try (EvaluationSpool.LineReader lines = EvaluationSpool.read(file, start.offset())) {
+            EvaluationSpool.Line line;
+            while ((line = lines.next()) != null) {
+                lineNo++;
+                String problem = null;
+                if (line.text() == null) {
+                    problem = "longer than " + EvaluationSpool.LineReader.MAX_LINE_BYTES + " bytes";
+                } else if (!line.ascii()) {
+                    problem = "holds bytes that are not ASCII";
+                } else if (!line.text().isBlank()) {
+                    try {
+                        batch.add(EvaluationRecordCodec.fromLine(line.text()));
+                    } catch (EvaluationRecordFormatException e) {
+                        problem = (line.terminated() ? "" : "cut short (no line end: written when the process stopped?): ")
+                            + e.getMessage();
+                    }
+                }
+                if (problem != null) {
+                    problems.add(new Problem(lineNo, problem));
+                    LOGGER.warn("DMARC evaluation spool file {}, line {}: not an evaluation record, skipped ({}); the file will be "
+                        + "kept in {}/", file, lineNo, problem, EvaluationSpool.KEPT_ASIDE);
+                }
+                if (batch.size() >= REPLAY_BATCH) {
+                    replayed += store(repository, batch, file);
+                    committedOffset = line.end();
+                    committedLine = lineNo;
+                    progress.put(file, new Progress(committedOffset, committedLine, List.copyOf(problems)));
+                    if (stop.getAsBoolean()) {
+                        return new Outcome(replayed, 0, 0);
+                    }
+                }
+            }
+            replayed += store(repository, batch, file);
+        } catch (SQLException e) {
+            // lines after the last committed batch are read again next time, their problems with them
+            long upTo = committedLine;
+            progress.put(file, new Progress(committedOffset, committedLine, problems.stream().filter(p -> p.line() <= upTo).toList()));
+            throw e;
+        }
+        progress.remove(file);
+        if (problems.isEmpty()) {
+            spool.delete(file);
+            LOGGER.info("DMARC evaluation spool file {} replayed: {} evaluations in the database", file.getFileName(), replayed);
+            return new Outcome(replayed, 0, 1);
+        }
+        Path kept = spool.keepAsideFile(file, problems.stream().map(Problem::toString).toList());
+        LOGGER.error("DMARC evaluation spool file {} replayed: {} evaluations in the database, {} unreadable lines skipped; "
+            + "the file is kept as {} with the reasons beside it", file.getFileName(), replayed, problems.size(), kept);
+        return new Outcome(replayed, problems.size(), 1);
+    }
+
+    private int store(EvaluationRepository repository, List<EvaluationRecord> batch, Path file) throws SQLException {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        StoreOutcome outcome = repository.store(batch);
+        if (!outcome.unstorable().isEmpty()) {
+            keeper.keep(outcome.unstorable(), "spool file " + file.getFileName());
+        }
+        batch.clear();
+        return outcome.stored() + outcome.duplicates();
+    }
+}
