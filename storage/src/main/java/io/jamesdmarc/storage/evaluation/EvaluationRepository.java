@@ -48,7 +48,10 @@ public final class EvaluationRepository {
     /** How long a statement may wait for the server before its connection is given up as broken. */
     static final int NETWORK_TIMEOUT_MILLIS = 60_000;
     private static final int PRUNE_ROWS_PER_TRANSACTION = 5_000;
-    /** A batch meets a duplicate key only when another writer stores the same record at the same moment: then it looks again. */
+    /**
+     * A batch meets a duplicate key only when another writer stores the same record at the same
+     * moment, a deadlock only when another transaction holds what it needs: then it runs again.
+     */
     private static final int STORE_ATTEMPTS = 3;
     private static final int SAMPLES_PER_QUERY = 1000;
 
@@ -137,8 +140,8 @@ public final class EvaluationRepository {
                     return new StoreOutcome(fresh.size(), duplicates + existing.size(), unstorable);
                 } catch (SQLException e) {
                     rollback(connection, e);
-                    if (SqlErrors.isDuplicateKey(e) && attempt < STORE_ATTEMPTS) {
-                        continue; // another writer stored one of these meanwhile: look again
+                    if ((SqlErrors.isDuplicateKey(e) || SqlErrors.isTransientLockConflict(e)) && attempt < STORE_ATTEMPTS) {
+                        continue; // another writer stored one of these meanwhile, or a deadlock was broken: again
                     }
                     if (!SqlErrors.isDataError(e)) {
                         throw e;

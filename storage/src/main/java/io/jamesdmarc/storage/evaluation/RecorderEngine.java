@@ -347,9 +347,11 @@ final class RecorderEngine {
                 toSpool(left);
             }
         }
+        // a replay stops after its current batch; one that hangs on the database is cut (its file is replayed next time)
         replayThread.shutdown();
         try {
-            if (!replayThread.awaitTermination(settings.closeTimeout().toMillis() + 1, TimeUnit.MILLISECONDS)) {
+            long wait = Math.max(1, deadline - System.nanoTime());
+            if (!replayThread.awaitTermination(wait, TimeUnit.NANOSECONDS)) {
                 replayThread.shutdownNow();
             }
         } catch (InterruptedException e) {
