@@ -105,7 +105,7 @@ import io.jamesdmarc.storage.evaluation.RecorderSettings;
  *     {@code db.poolSize}: the DMARC database.</li>
  * <li>{@code evaluations.spoolDirectory} (default {@value EvaluateConfiguration#DEFAULT_SPOOL_DIRECTORY},
  *     under James's folder), {@code evaluations.queueCapacity}, {@code evaluations.batchSize},
- *     {@code evaluations.batchDelayMillis}, {@code evaluations.spoolFileMegabytes},
+ *     {@code evaluations.batchDelayMillis}, {@code evaluations.writerThreads}, {@code evaluations.spoolFileMegabytes},
  *     {@code evaluations.retrySeconds}, {@code evaluations.closeTimeoutSeconds}: see {@link RecorderSettings}.</li>
  * </ul>
  * Bad configuration stops James at start-up with a message naming the parameter. A database that is

@@ -7,7 +7,8 @@
 
 -- One row per evaluated message: who sent it, how it authenticated, DMARC's overall verdict.
 CREATE TABLE evaluations (
-    id                VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL
+    id                BIGINT UNSIGNED NOT NULL AUTO_INCREMENT COMMENT 'row id (the evaluation_id of the other tables), in storing order',
+    record_id         VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL
                                       COMMENT 'the evaluation record''s UUID: storing a replayed evaluation again is a no-op',
     evaluated_at      DATETIME(6)     NOT NULL,
     source_ip         INET6           NULL     COMMENT 'the SMTP client; IPv4 as IPv4-mapped (::ffff:192.0.2.1), like aggregate_records.source_ip',
@@ -23,12 +24,10 @@ CREATE TABLE evaluations (
     spf_scope         VARCHAR(64)     NULL     COMMENT 'mfrom or helo',
     spf_result        VARCHAR(64)     NULL     COMMENT 'none, neutral, pass, fail, softfail, temperror, permerror',
     spf_human_result  TEXT            NULL,
-    auth_results      TEXT            NOT NULL COMMENT 'canonical JSON of every DKIM (domain, selector, result; sorted) and the SPF result: what aggregate records group on',
-    aggregate_key     BINARY(32) AS (UNHEX(SHA2(CONCAT_WS(CHAR(0), source_ip_text, IFNULL(envelope_from, CHAR(1)), envelope_to,
-                                                         auth_results), 256))) STORED
-                                      COMMENT 'SHA-256 of source_ip_text, envelope_from, envelope_to, auth_results: the message''s share of an aggregate row''s key',
+    auth_results      TEXT            NOT NULL COMMENT 'canonical JSON of every DKIM (domain, selector, result; sorted) and the SPF result: what aggregate records show',
     stored_at         DATETIME(3)     NOT NULL DEFAULT CURRENT_TIMESTAMP(3) COMMENT 'when it reached the database (later than evaluated_at after a spool replay)',
     PRIMARY KEY (id),
+    UNIQUE KEY uq_evaluations_record_id (record_id),
     KEY ix_evaluations_evaluated_at (evaluated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='DMARC evaluations of inbound messages, one row per message';
@@ -36,7 +35,7 @@ CREATE TABLE evaluations (
 -- One row per Author Domain of a message: its verdict, the policy as published when the message
 -- arrived (never fetched again at sending time) and the aggregate report row it belongs to.
 CREATE TABLE evaluation_domains (
-    evaluation_id           VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    evaluation_id           BIGINT UNSIGNED NOT NULL,
     domain_no               SMALLINT UNSIGNED NOT NULL COMMENT '1, 2, ... in From order',
     evaluated_at            DATETIME(6)     NOT NULL COMMENT 'copied from evaluations, so that a report period is one index range',
     header_from             VARCHAR(255)    NOT NULL COMMENT 'the Author Domain (RFC5322.From domain, A-label, lower case)',
@@ -76,14 +75,12 @@ CREATE TABLE evaluation_domains (
     failure_report_triggers VARCHAR(16)     NOT NULL COMMENT 'the fo options this message met (0, 1, d, s; comma separated); empty when no failure report is due',
     failure_report_state    VARCHAR(16)     NULL     COMMENT 'due when a failure report is owed; the failure reporter sets sent or suppressed; NULL when none is due',
     failure_reported_at     DATETIME(3)     NULL     COMMENT 'when failure_report_state last changed from due',
-    aggregate_key           BINARY(32) AS (UNHEX(SHA2(CONCAT_WS(CHAR(0), header_from, disposition, IFNULL(policy_dkim, CHAR(1)),
-                                                               IFNULL(policy_spf, CHAR(1)), override_reasons), 256))) STORED
-                                             COMMENT 'SHA-256 of header_from, disposition, policy_dkim, policy_spf, override_reasons: the domain''s share of an aggregate row''s key',
+    aggregate_key           BINARY(32)      NOT NULL COMMENT 'what makes two messages one aggregate record: SHA-256 of source_ip_text, envelope_from, envelope_to, auth_results (of evaluations), header_from, disposition, policy_dkim, policy_spf, override_reasons (README: the exact formula)',
     aggregate_report_id     BIGINT UNSIGNED NULL     COMMENT 'set by the aggregate reporter: the report that counted this row',
     aggregate_reported_at   DATETIME(3)     NULL,
     PRIMARY KEY (evaluation_id, domain_no),
-    KEY ix_evaluation_domains_policy_period (policy_domain, policy_hash, evaluated_at),
-    KEY ix_evaluation_domains_evaluated_at (evaluated_at),
+    KEY ix_evaluation_domains_policy_period (policy_domain, policy_hash, evaluated_at, aggregate_key),
+    KEY ix_evaluation_domains_evaluated_at (evaluated_at, policy_domain, policy_hash, aggregate_report_id),
     KEY ix_evaluation_domains_failure_state (failure_report_state, evaluated_at),
     CONSTRAINT fk_evaluation_domains_evaluation FOREIGN KEY (evaluation_id) REFERENCES evaluations (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
@@ -91,7 +88,7 @@ CREATE TABLE evaluation_domains (
 
 -- Every DKIM signature's result of an evaluated message, in header order.
 CREATE TABLE evaluation_dkim_results (
-    evaluation_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    evaluation_id BIGINT UNSIGNED NOT NULL,
     result_no     SMALLINT UNSIGNED NOT NULL COMMENT '1, 2, ... in header order',
     domain        TEXT            NOT NULL COMMENT 'd= of the signature',
     selector      TEXT            NULL     COMMENT 's=',
@@ -104,7 +101,7 @@ CREATE TABLE evaluation_dkim_results (
 
 -- What a failure report says about the message: only for evaluations that owe one.
 CREATE TABLE evaluation_failures (
-    evaluation_id      VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    evaluation_id      BIGINT UNSIGNED NOT NULL,
     original_mail_from TEXT            NULL     COMMENT 'Original-Mail-From; NULL for the null reverse-path',
     original_rcpt_to   TEXT            NOT NULL COMMENT 'JSON array of the RCPT TO addresses (Original-Rcpt-To)',
     arrival_date       DATETIME(6)     NOT NULL COMMENT 'Arrival-Date (UTC)',

@@ -47,8 +47,8 @@ final class EvaluationReader {
     /** Ids per query: a few hundred placeholders keep each statement small. */
     private static final int IDS_PER_QUERY = 500;
 
-    private static final String EVALUATIONS = "SELECT id, evaluated_at, source_ip_text, helo, envelope_from, envelope_to, message_id, "
-        + "result, disposition, explanation, spf_domain, spf_scope, spf_result, spf_human_result FROM evaluations WHERE id IN ";
+    private static final String EVALUATIONS = "SELECT id, record_id, evaluated_at, source_ip_text, helo, envelope_from, envelope_to, message_id, "
+        + "result, disposition, explanation, spf_domain, spf_scope, spf_result, spf_human_result FROM evaluations WHERE record_id IN ";
     private static final String DOMAINS = "SELECT evaluation_id, header_from, result, explanation, policy_domain, policy_record, "
         + "policy_adkim, policy_aspf, policy_p, policy_sp, policy_np, policy_pct, policy_fo, policy_testing, policy_discovery_method, "
         + "policy_psd, policy_rua, policy_ruf, disposition, policy_dkim, policy_spf, override_reasons, aligned_dkim_domain, "
@@ -80,52 +80,94 @@ final class EvaluationReader {
     }
 
     private static Map<String, EvaluationRecord> readChunk(Connection connection, List<String> ids) throws SQLException {
-        String in = placeholders(ids.size());
-        Map<String, List<DomainVerdict>> domains = new HashMap<>();
-        try (PreparedStatement query = prepare(connection, DOMAINS + in + " ORDER BY evaluation_id, domain_no", ids);
+        List<EvaluationRow> evaluations = new ArrayList<>(ids.size());
+        try (PreparedStatement query = prepare(connection, EVALUATIONS + placeholders(ids.size()), ids);
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                domains.computeIfAbsent(rows.getString("evaluation_id"), id -> new ArrayList<>()).add(verdict(rows));
+                evaluations.add(evaluation(rows));
             }
         }
-        Map<String, List<DkimAuthResult>> dkim = new HashMap<>();
-        try (PreparedStatement query = prepare(connection, DKIM + in + " ORDER BY evaluation_id, result_no", ids);
+        if (evaluations.isEmpty()) {
+            return Map.of();
+        }
+        List<Long> rowIds = evaluations.stream().map(EvaluationRow::rowId).toList();
+        String in = placeholders(rowIds.size());
+        Map<Long, List<DomainVerdict>> domains = new HashMap<>();
+        try (PreparedStatement query = prepareLongs(connection, DOMAINS + in + " ORDER BY evaluation_id, domain_no", rowIds);
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                dkim.computeIfAbsent(rows.getString("evaluation_id"), id -> new ArrayList<>()).add(new DkimAuthResult(
+                domains.computeIfAbsent(rows.getLong("evaluation_id"), id -> new ArrayList<>()).add(verdict(rows));
+            }
+        }
+        Map<Long, List<DkimAuthResult>> dkim = new HashMap<>();
+        try (PreparedStatement query = prepareLongs(connection, DKIM + in + " ORDER BY evaluation_id, result_no", rowIds);
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                dkim.computeIfAbsent(rows.getLong("evaluation_id"), id -> new ArrayList<>()).add(new DkimAuthResult(
                     rows.getString("domain"), optional(rows, "selector"), enumerated(DkimResult.class, rows.getString("result")),
                     optional(rows, "human_result")));
             }
         }
-        Map<String, FailureDetails> failures = new HashMap<>();
-        try (PreparedStatement query = prepare(connection, FAILURES + in, ids); ResultSet rows = query.executeQuery()) {
+        Map<Long, FailureDetails> failures = new HashMap<>();
+        try (PreparedStatement query = prepareLongs(connection, FAILURES + in, rowIds); ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                failures.put(rows.getString("evaluation_id"), new FailureDetails(optional(rows, "original_mail_from"),
+                failures.put(rows.getLong("evaluation_id"), new FailureDetails(optional(rows, "original_mail_from"),
                     EvaluationJson.strings(rows.getString("original_rcpt_to"), "evaluation_failures.original_rcpt_to"),
                     instant(rows, "arrival_date"), optional(rows, "subject"), rows.getString("headers"),
                     rows.getBoolean("headers_truncated")));
             }
         }
         Map<String, EvaluationRecord> records = new HashMap<>();
-        try (PreparedStatement query = prepare(connection, EVALUATIONS + in, ids); ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                String id = rows.getString("id");
-                Optional<SpfAuthResult> spf = Optional.empty();
-                String spfResult = rows.getString("spf_result");
-                if (spfResult != null) {
-                    spf = Optional.of(new SpfAuthResult(rows.getString("spf_domain"),
-                        optional(rows, "spf_scope").map(scope -> enumerated(SpfScope.class, scope)),
-                        enumerated(SpfResult.class, spfResult), optional(rows, "spf_human_result")));
-                }
-                records.put(id, new EvaluationRecord(id, instant(rows, "evaluated_at"), SourceIp.parse(rows.getString("source_ip_text")),
-                    optional(rows, "helo"), optional(rows, "envelope_from"),
-                    EvaluationJson.strings(rows.getString("envelope_to"), "evaluations.envelope_to"), optional(rows, "message_id"),
-                    known(DmarcResult.class, rows, "result"), known(Disposition.class, rows, "disposition"),
-                    rows.getString("explanation"), dkim.getOrDefault(id, List.of()), spf, domains.getOrDefault(id, List.of()),
-                    Optional.ofNullable(failures.get(id))));
-            }
+        for (EvaluationRow row : evaluations) {
+            EvaluationRecord head = row.head();
+            records.put(head.id(), new EvaluationRecord(head.id(), head.evaluatedAt(), head.sourceIp(), head.helo(), head.envelopeFrom(),
+                head.envelopeTo(), head.messageId(), head.result(), head.disposition(), head.explanation(),
+                dkim.getOrDefault(row.rowId(), List.of()), head.spf(), domains.getOrDefault(row.rowId(), List.of()),
+                Optional.ofNullable(failures.get(row.rowId()))));
         }
         return records;
+    }
+
+    /** An evaluations row: its row id, and the record without its children. */
+    private record EvaluationRow(long rowId, EvaluationRecord head) {
+    }
+
+    private static EvaluationRow evaluation(ResultSet rows) throws SQLException {
+        Optional<SpfAuthResult> spf = Optional.empty();
+        String spfResult = rows.getString("spf_result");
+        if (spfResult != null) {
+            spf = Optional.of(new SpfAuthResult(rows.getString("spf_domain"),
+                optional(rows, "spf_scope").map(scope -> enumerated(SpfScope.class, scope)),
+                enumerated(SpfResult.class, spfResult), optional(rows, "spf_human_result")));
+        }
+        return new EvaluationRow(rows.getLong("id"), new EvaluationRecord(rows.getString("record_id"), instant(rows, "evaluated_at"),
+            SourceIp.parse(rows.getString("source_ip_text")), optional(rows, "helo"), optional(rows, "envelope_from"),
+            EvaluationJson.strings(rows.getString("envelope_to"), "evaluations.envelope_to"), optional(rows, "message_id"),
+            known(DmarcResult.class, rows, "result"), known(Disposition.class, rows, "disposition"), rows.getString("explanation"),
+            List.of(), spf, List.of(), Optional.empty()));
+    }
+
+    /** The row ids of the evaluations stored with these record ids. */
+    static Map<String, Long> rowIds(Connection connection, List<String> recordIds) throws SQLException {
+        Map<String, Long> rowIds = new HashMap<>();
+        for (int from = 0; from < recordIds.size(); from += IDS_PER_QUERY) {
+            List<String> chunk = recordIds.subList(from, Math.min(recordIds.size(), from + IDS_PER_QUERY));
+            try (PreparedStatement query = prepare(connection, "SELECT id, record_id FROM evaluations WHERE record_id IN "
+                + placeholders(chunk.size()), chunk); ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    rowIds.put(rows.getString(2), rows.getLong(1));
+                }
+            }
+        }
+        return rowIds;
+    }
+
+    private static PreparedStatement prepareLongs(Connection connection, String sql, List<Long> values) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < values.size(); i++) {
+            statement.setLong(i + 1, values.get(i));
+        }
+        return statement;
     }
 
     private static DomainVerdict verdict(ResultSet rows) throws SQLException {

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,40 +48,55 @@ public final class EvaluationRepository {
     /** How long a statement may wait for the server before its connection is given up as broken. */
     static final int NETWORK_TIMEOUT_MILLIS = 60_000;
     private static final int PRUNE_ROWS_PER_TRANSACTION = 5_000;
+    /**
+     * A batch meets a duplicate key only when another writer stores the same record at the same
+     * moment, a deadlock only when another transaction holds what it needs: then it runs again.
+     */
+    private static final int STORE_ATTEMPTS = 3;
+    private static final int SAMPLES_PER_QUERY = 1000;
 
-    private static final String POLICIES = "SELECT policy_domain, LOWER(HEX(policy_hash)) AS policy_hash, "
-        + "MIN(policy_adkim) AS policy_adkim, MIN(policy_aspf) AS policy_aspf, MIN(policy_p) AS policy_p, MIN(policy_sp) AS policy_sp, "
-        + "MIN(policy_np) AS policy_np, MIN(policy_pct) AS policy_pct, MIN(policy_fo) AS policy_fo, MIN(policy_testing) AS policy_testing, "
-        + "MIN(policy_discovery_method) AS policy_discovery_method, MIN(policy_psd) AS policy_psd, COUNT(*) AS messages, "
-        + "SUM(aggregate_report_id IS NULL) AS unreported, MIN(evaluated_at) AS first_evaluated, MAX(evaluated_at) AS last_evaluated "
+    /**
+     * The policy domains and configurations of a period (read from the index on evaluated_at alone),
+     * each with a sample row whose policy columns are the configuration's, since policy_hash covers
+     * them all.
+     */
+    private static final String POLICIES = "SELECT p.policy_domain, LOWER(HEX(p.policy_hash)) AS policy_hash, p.messages, p.unreported, "
+        + "p.first_evaluated, p.last_evaluated, d.policy_adkim, d.policy_aspf, d.policy_p, d.policy_sp, d.policy_np, d.policy_pct, "
+        + "d.policy_fo, d.policy_testing, d.policy_discovery_method, d.policy_psd "
+        + "FROM (SELECT policy_domain, policy_hash, COUNT(*) AS messages, SUM(aggregate_report_id IS NULL) AS unreported, "
+        + "MIN(evaluated_at) AS first_evaluated, MAX(evaluated_at) AS last_evaluated, MIN(evaluation_id << 16 | domain_no) AS sample "
         + "FROM evaluation_domains WHERE evaluated_at >= ? AND evaluated_at < ? AND policy_domain IS NOT NULL "
-        + "GROUP BY policy_domain, policy_hash ORDER BY policy_domain, first_evaluated";
+        + "GROUP BY policy_domain, policy_hash) p "
+        + "JOIN evaluation_domains d ON d.evaluation_id = p.sample >> 16 AND d.domain_no = p.sample & 65535 "
+        + "ORDER BY p.policy_domain, p.first_evaluated";
     private static final String LATEST_RECORD = "SELECT policy_record, policy_rua FROM evaluation_domains "
         + "WHERE policy_domain = ? AND policy_hash = UNHEX(?) AND evaluated_at >= ? AND evaluated_at < ? "
         + "ORDER BY evaluated_at DESC LIMIT 1";
     /**
      * An aggregate report's records: a period's evaluations under one policy domain and configuration,
-     * grouped by everything a record shows. The two aggregate_key columns hash those values (the
-     * domain's: header_from, disposition, policy_dkim, policy_spf, override_reasons; the message's:
-     * source IP, envelope_from, envelope_to, auth_results), so the grouping compares two fixed-size
-     * columns; every value shown is the same for the whole group, MIN() merely names it.
+     * grouped by everything a record shows. aggregate_key hashes those values (source IP,
+     * envelope_from, envelope_to, every DKIM and SPF result, header_from, disposition, aligned DKIM
+     * and SPF results, override reasons), so the grouping reads nothing but the index on
+     * (policy_domain, policy_hash, evaluated_at, aggregate_key). Each group names one sample row (its
+     * evaluation id shifted left 16 bits, or'ed with its domain number: one BIGINT) whose values are
+     * the group's: {@link #SAMPLE_VALUES} reads them.
      */
-    static final String AGGREGATE_ROWS = "SELECT MIN(e.source_ip_text) AS source_ip_text, MIN(d.header_from) AS header_from, "
-        + "MIN(e.envelope_from) AS envelope_from, MIN(e.envelope_to) AS envelope_to, MIN(d.disposition) AS disposition, "
-        + "MIN(d.policy_dkim) AS policy_dkim, MIN(d.policy_spf) AS policy_spf, MIN(d.override_reasons) AS override_reasons, "
-        + "MIN(e.auth_results) AS auth_results, COUNT(*) AS message_count, MIN(d.evaluated_at) AS first_evaluated, "
-        + "MAX(d.evaluated_at) AS last_evaluated "
-        + "FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id "
-        + "WHERE d.policy_domain = ? AND d.policy_hash = UNHEX(?) AND d.evaluated_at >= ? AND d.evaluated_at < ? "
-        + "GROUP BY d.aggregate_key, e.aggregate_key "
-        + "ORDER BY message_count DESC, source_ip_text, header_from, auth_results";
+    static final String AGGREGATE_GROUPS = "SELECT COUNT(*) AS message_count, MIN(evaluated_at) AS first_evaluated, "
+        + "MAX(evaluated_at) AS last_evaluated, MIN(evaluation_id << 16 | domain_no) AS sample FROM evaluation_domains "
+        + "WHERE policy_domain = ? AND policy_hash = UNHEX(?) AND evaluated_at >= ? AND evaluated_at < ? GROUP BY aggregate_key";
+    /** The values of sample rows, by evaluation id: asked in id order, they are read in storing order, page after page. */
+    static final String SAMPLE_VALUES = "SELECT d.evaluation_id, d.domain_no, e.source_ip_text, e.envelope_from, e.envelope_to, "
+        + "e.auth_results, d.header_from, d.disposition, d.policy_dkim, d.policy_spf, d.override_reasons "
+        + "FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id WHERE d.evaluation_id IN ";
     private static final String MARK_AGGREGATE = "UPDATE evaluation_domains SET aggregate_report_id = ?, aggregate_reported_at = ? "
         + "WHERE policy_domain = ? AND policy_hash = UNHEX(?) AND evaluated_at >= ? AND evaluated_at < ? "
         + "AND aggregate_report_id IS NULL";
-    private static final String FAILURES_DUE = "SELECT evaluation_id, MIN(evaluated_at) AS evaluated_at FROM evaluation_domains "
-        + "WHERE failure_report_state = 'due' GROUP BY evaluation_id ORDER BY evaluated_at, evaluation_id LIMIT ?";
-    private static final String MARK_FAILURE = "UPDATE evaluation_domains SET failure_report_state = ?, failure_reported_at = ? "
-        + "WHERE evaluation_id = ? AND header_from = ? AND failure_report_state IS NOT NULL";
+    private static final String FAILURES_DUE = "SELECT MIN(e.record_id), MIN(d.evaluated_at) AS evaluated_at "
+        + "FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id "
+        + "WHERE d.failure_report_state = 'due' GROUP BY d.evaluation_id ORDER BY evaluated_at, d.evaluation_id LIMIT ?";
+    private static final String MARK_FAILURE = "UPDATE evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id "
+        + "SET d.failure_report_state = ?, d.failure_reported_at = ? "
+        + "WHERE e.record_id = ? AND d.header_from = ? AND d.failure_report_state IS NOT NULL";
     private static final String PRUNE = "DELETE FROM evaluations WHERE evaluated_at < ? LIMIT " + PRUNE_ROWS_PER_TRANSACTION;
 
     private final DataSource dataSource;
@@ -114,36 +131,60 @@ public final class EvaluationRepository {
         }
         try (Connection connection = connection()) {
             connection.setAutoCommit(false);
-            Set<String> existing = existingIds(connection, unique.keySet());
-            List<EvaluationRecord> fresh = unique.values().stream().filter(r -> !existing.contains(r.id())).toList();
-            duplicates += existing.size();
-            try {
-                EvaluationWriter.insert(connection, fresh);
-                connection.commit();
-                return new StoreOutcome(fresh.size(), duplicates, unstorable);
-            } catch (SQLException e) {
-                rollback(connection, e);
-                if (!SqlErrors.isDataError(e)) {
-                    throw e;
-                }
-            }
-            // a value the schema cannot hold: one record per transaction finds which
-            int stored = 0;
-            for (EvaluationRecord record : fresh) {
+            for (int attempt = 1; ; attempt++) {
+                Set<String> existing = existingIds(connection, unique.keySet());
+                List<EvaluationRecord> fresh = unique.values().stream().filter(r -> !existing.contains(r.id())).toList();
                 try {
-                    EvaluationWriter.insert(connection, List.of(record));
+                    EvaluationWriter.insert(connection, fresh);
                     connection.commit();
-                    stored++;
+                    return new StoreOutcome(fresh.size(), duplicates + existing.size(), unstorable);
                 } catch (SQLException e) {
                     rollback(connection, e);
+                    if ((SqlErrors.isDuplicateKey(e) || SqlErrors.isTransientLockConflict(e)) && attempt < STORE_ATTEMPTS) {
+                        continue; // another writer stored one of these meanwhile, or a deadlock was broken: again
+                    }
                     if (!SqlErrors.isDataError(e)) {
                         throw e;
                     }
-                    unstorable.add(new StoreOutcome.Unstorable(record, e.getMessage()));
+                    return storeIsolating(connection, fresh, duplicates + existing.size(), unstorable);
                 }
             }
-            return new StoreOutcome(stored, duplicates, unstorable);
         }
+    }
+
+    /** After a data error: halves of the batch, stored each in its own transaction, until the records the schema cannot hold are alone. */
+    private static StoreOutcome storeIsolating(Connection connection, List<EvaluationRecord> records, int duplicates,
+                                              List<StoreOutcome.Unstorable> unstorable) throws SQLException {
+        int[] counts = {0, duplicates};
+        isolate(connection, records, counts, unstorable);
+        return new StoreOutcome(counts[0], counts[1], unstorable);
+    }
+
+    private static void isolate(Connection connection, List<EvaluationRecord> records, int[] counts,
+                                List<StoreOutcome.Unstorable> unstorable) throws SQLException {
+        try {
+            EvaluationWriter.insert(connection, records);
+            connection.commit();
+            counts[0] += records.size();
+            return;
+        } catch (SQLException e) {
+            rollback(connection, e);
+            boolean duplicate = SqlErrors.isDuplicateKey(e);
+            if (!duplicate && !SqlErrors.isDataError(e)) {
+                throw e;
+            }
+            if (records.size() == 1) {
+                if (duplicate) {
+                    counts[1]++;
+                } else {
+                    unstorable.add(new StoreOutcome.Unstorable(records.getFirst(), e.getMessage()));
+                }
+                return;
+            }
+        }
+        int half = records.size() / 2;
+        isolate(connection, records.subList(0, half), counts, unstorable);
+        isolate(connection, records.subList(half, records.size()), counts, unstorable);
     }
 
     /** The stored record with this id. */
@@ -221,19 +262,54 @@ public final class EvaluationRepository {
      * @param policyHash {@link ReportablePolicy#policyHash()}
      */
     public List<AggregateRow> aggregateRows(String policyDomain, String policyHash, Instant from, Instant to) throws SQLException {
+        record Group(long count, Instant first, Instant last, long evaluationId, int domainNo) {
+        }
+        List<Group> groups = new ArrayList<>();
         List<AggregateRow> rows = new ArrayList<>();
-        try (Connection connection = connection(); PreparedStatement query = connection.prepareStatement(AGGREGATE_ROWS)) {
-            period(query, policyDomain, policyHash, from, to, 1);
-            try (ResultSet row = query.executeQuery()) {
-                while (row.next()) {
-                    rows.add(aggregateRow(row));
+        try (Connection connection = connection()) {
+            try (PreparedStatement query = connection.prepareStatement(AGGREGATE_GROUPS)) {
+                period(query, policyDomain, policyHash, from, to, 1);
+                try (ResultSet row = query.executeQuery()) {
+                    while (row.next()) {
+                        long sample = row.getLong("sample");
+                        groups.add(new Group(row.getLong("message_count"), EvaluationReader.instant(row, "first_evaluated"),
+                            EvaluationReader.instant(row, "last_evaluated"), sample >>> 16, (int) (sample & 0xffff)));
+                    }
+                }
+            }
+            groups.sort(Comparator.comparingLong(Group::evaluationId));
+            for (int start = 0; start < groups.size(); start += SAMPLES_PER_QUERY) {
+                List<Group> chunk = groups.subList(start, Math.min(groups.size(), start + SAMPLES_PER_QUERY));
+                Map<Long, AggregateRow> values = new HashMap<>();
+                try (PreparedStatement query = connection.prepareStatement(SAMPLE_VALUES
+                    + EvaluationReader.placeholders(chunk.size()))) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        query.setLong(i + 1, chunk.get(i).evaluationId());
+                    }
+                    try (ResultSet row = query.executeQuery()) {
+                        while (row.next()) {
+                            values.put(row.getLong("evaluation_id") << 16 | row.getInt("domain_no"), sampleValues(row));
+                        }
+                    }
+                }
+                for (Group group : chunk) {
+                    AggregateRow sample = values.get(group.evaluationId() << 16 | group.domainNo());
+                    if (sample == null) {
+                        // pruned between the two queries: the group is gone with it
+                        continue;
+                    }
+                    rows.add(new AggregateRow(sample.sourceIp(), sample.headerFrom(), sample.envelopeFrom(), sample.envelopeTo(),
+                        sample.policyEvaluated(), sample.dkim(), sample.spf(), group.count(), group.first(), group.last()));
                 }
             }
         }
+        rows.sort(Comparator.comparingLong(AggregateRow::count).reversed()
+            .thenComparing(row -> row.sourceIp().text()).thenComparing(AggregateRow::headerFrom));
         return rows;
     }
 
-    private static AggregateRow aggregateRow(ResultSet row) throws SQLException {
+    /** A sample row's values, with no count yet. */
+    private static AggregateRow sampleValues(ResultSet row) throws SQLException {
         EvaluationJson.AuthResults auth = EvaluationJson.authResults(row.getString("auth_results"), "evaluations.auth_results");
         PolicyEvaluated evaluated = new PolicyEvaluated(EvaluationReader.enumerated(Disposition.class, row.getString("disposition")),
             EvaluationReader.optional(row, "policy_dkim").map(r -> EvaluationReader.enumerated(PolicyResult.class, r)),
@@ -241,8 +317,7 @@ public final class EvaluationRepository {
             EvaluationJson.reasons(row.getString("override_reasons"), "evaluation_domains.override_reasons"));
         return new AggregateRow(SourceIp.parse(row.getString("source_ip_text")), row.getString("header_from"),
             EvaluationReader.optional(row, "envelope_from"), EvaluationJson.strings(row.getString("envelope_to"), "evaluations.envelope_to"),
-            evaluated, auth.dkim(), auth.spf(), row.getLong("message_count"), EvaluationReader.instant(row, "first_evaluated"),
-            EvaluationReader.instant(row, "last_evaluated"));
+            evaluated, auth.dkim(), auth.spf(), 0, Instant.EPOCH, Instant.EPOCH);
     }
 
     /**
@@ -336,7 +411,7 @@ public final class EvaluationRepository {
         for (int from = 0; from < all.size(); from += 1000) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + 1000));
             try (PreparedStatement query = EvaluationReader.prepare(connection,
-                     "SELECT id FROM evaluations WHERE id IN " + EvaluationReader.placeholders(chunk.size()), chunk);
+                     "SELECT record_id FROM evaluations WHERE record_id IN " + EvaluationReader.placeholders(chunk.size()), chunk);
                  ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     existing.add(rows.getString(1));

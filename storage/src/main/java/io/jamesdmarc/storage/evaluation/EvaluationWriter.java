@@ -7,7 +7,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -25,29 +27,30 @@ import io.jamesdmarc.storage.ingest.Columns;
 
 /**
  * Inserts evaluation records inside the caller's transaction: one bulk INSERT per table for the
- * whole batch (MariaDB's bulk protocol), parents before children. A record whose id is stored
- * already is left as it is (the caller skips known ids; the {@code ON DUPLICATE KEY} clause covers
- * a concurrent writer storing the same record at the same moment).
+ * whole batch (MariaDB's bulk protocol), parents before children. Rows are keyed by an
+ * AUTO_INCREMENT id, so that they are appended in storing order (a random UUID as key would scatter
+ * every insert over the whole table once it outgrows the buffer pool); the UUID has a unique index. Plain INSERTs: the caller leaves
+ * out ids stored before, and retries when a concurrent writer stored one meanwhile (a duplicate key).
+ * Neither {@code INSERT IGNORE} (it would turn a value too long for its column into a silent cut)
+ * nor {@code ON DUPLICATE KEY UPDATE} (the driver then sends one statement per row, five times slower).
  */
 final class EvaluationWriter {
 
     /** The longest record id the id columns hold. */
     static final int MAX_ID_LENGTH = 64;
 
-    private static final String INSERT_EVALUATION = "INSERT INTO evaluations (id, evaluated_at, source_ip, source_ip_text, helo, "
+    private static final String INSERT_EVALUATION = "INSERT INTO evaluations (record_id, evaluated_at, source_ip, source_ip_text, helo, "
         + "envelope_from, envelope_to, message_id, result, disposition, explanation, spf_domain, spf_scope, spf_result, "
-        + "spf_human_result, auth_results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
+        + "spf_human_result, auth_results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_DOMAIN = "INSERT INTO evaluation_domains (evaluation_id, domain_no, evaluated_at, header_from, "
         + "result, explanation, policy_domain, policy_record, policy_adkim, policy_aspf, policy_p, policy_sp, policy_np, policy_pct, "
         + "policy_fo, policy_testing, policy_discovery_method, policy_psd, policy_rua, policy_ruf, disposition, policy_dkim, "
         + "policy_spf, override_reasons, aligned_dkim_domain, aligned_dkim_selector, aligned_spf_domain, failure_report_triggers, "
-        + "failure_report_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        + "ON DUPLICATE KEY UPDATE evaluation_id = evaluation_id";
+        + "failure_report_state, aggregate_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_DKIM = "INSERT INTO evaluation_dkim_results (evaluation_id, result_no, domain, selector, "
-        + "result, human_result) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE evaluation_id = evaluation_id";
+        + "result, human_result) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_FAILURE = "INSERT INTO evaluation_failures (evaluation_id, original_mail_from, "
-        + "original_rcpt_to, arrival_date, subject, headers, headers_truncated) VALUES (?, ?, ?, ?, ?, ?, ?) "
-        + "ON DUPLICATE KEY UPDATE evaluation_id = evaluation_id";
+        + "original_rcpt_to, arrival_date, subject, headers, headers_truncated) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     private EvaluationWriter() {
     }
@@ -74,30 +77,46 @@ final class EvaluationWriter {
         return Optional.empty();
     }
 
-    /** Inserts the records (each checked with {@link #unstorable} before) and their children. */
+    /**
+     * Inserts the records (each checked with {@link #unstorable} before, none stored yet) and their
+     * children: the evaluations first, then their row ids are read back (one query), then the children.
+     */
     static void insert(Connection connection, List<EvaluationRecord> records) throws SQLException {
         if (records.isEmpty()) {
             return;
         }
-        try (PreparedStatement evaluations = connection.prepareStatement(INSERT_EVALUATION);
-             PreparedStatement domains = connection.prepareStatement(INSERT_DOMAIN);
+        Map<String, Canonical> canonical = new HashMap<>();
+        try (PreparedStatement evaluations = connection.prepareStatement(INSERT_EVALUATION)) {
+            for (EvaluationRecord record : records) {
+                Canonical texts = new Canonical(EvaluationJson.strings(record.envelopeTo()),
+                    EvaluationJson.authResults(record.dkim(), record.spf()));
+                canonical.put(record.id(), texts);
+                addEvaluation(evaluations, record, texts);
+            }
+            evaluations.executeBatch();
+        }
+        Map<String, Long> rowIds = EvaluationReader.rowIds(connection, records.stream().map(EvaluationRecord::id).toList());
+        try (PreparedStatement domains = connection.prepareStatement(INSERT_DOMAIN);
              PreparedStatement dkim = connection.prepareStatement(INSERT_DKIM);
              PreparedStatement failures = connection.prepareStatement(INSERT_FAILURE)) {
             int domainRows = 0;
             int dkimRows = 0;
             int failureRows = 0;
             for (EvaluationRecord record : records) {
-                addEvaluation(evaluations, record);
+                Long rowId = rowIds.get(record.id());
+                if (rowId == null) {
+                    throw new SQLException("evaluation " + record.id() + " is not found right after it was inserted");
+                }
                 LocalDateTime evaluatedAt = time(record.evaluatedAt());
                 int domainNo = 0;
                 for (DomainVerdict verdict : record.domains()) {
-                    addDomain(domains, record.id(), ++domainNo, evaluatedAt, verdict);
+                    addDomain(domains, rowId, ++domainNo, evaluatedAt, verdict, record, canonical.get(record.id()));
                     domainRows++;
                 }
                 int resultNo = 0;
                 for (DkimAuthResult result : record.dkim()) {
                     int i = 0;
-                    dkim.setString(++i, record.id());
+                    dkim.setLong(++i, rowId);
                     dkim.setInt(++i, ++resultNo);
                     dkim.setString(++i, result.domain());
                     Columns.text(dkim, ++i, result.selector());
@@ -107,11 +126,10 @@ final class EvaluationWriter {
                     dkimRows++;
                 }
                 if (record.failure().isPresent()) {
-                    addFailure(failures, record.id(), record.failure().get());
+                    addFailure(failures, rowId, record.failure().get());
                     failureRows++;
                 }
             }
-            evaluations.executeBatch();
             if (domainRows > 0) {
                 domains.executeBatch();
             }
@@ -124,7 +142,11 @@ final class EvaluationWriter {
         }
     }
 
-    private static void addEvaluation(PreparedStatement insert, EvaluationRecord record) throws SQLException {
+    /** The JSON texts of a record that its aggregate key covers, made once. */
+    private record Canonical(String envelopeTo, String authResults) {
+    }
+
+    private static void addEvaluation(PreparedStatement insert, EvaluationRecord record, Canonical texts) throws SQLException {
         int i = 0;
         insert.setString(++i, record.id());
         insert.setObject(++i, time(record.evaluatedAt()));
@@ -137,7 +159,7 @@ final class EvaluationWriter {
         insert.setString(++i, record.sourceIp().raw());
         Columns.text(insert, ++i, record.helo());
         Columns.text(insert, ++i, record.envelopeFrom());
-        insert.setString(++i, EvaluationJson.strings(record.envelopeTo()));
+        insert.setString(++i, texts.envelopeTo());
         Columns.text(insert, ++i, record.messageId());
         insert.setString(++i, record.result().token());
         insert.setString(++i, record.disposition().token());
@@ -147,14 +169,14 @@ final class EvaluationWriter {
         Columns.text(insert, ++i, spf.flatMap(SpfAuthResult::scope).map(Enumerated::text));
         Columns.text(insert, ++i, spf.map(result -> result.result().text()));
         Columns.text(insert, ++i, spf.flatMap(SpfAuthResult::humanResult));
-        insert.setString(++i, EvaluationJson.authResults(record.dkim(), spf));
+        insert.setString(++i, texts.authResults());
         insert.addBatch();
     }
 
-    private static void addDomain(PreparedStatement insert, String id, int domainNo, LocalDateTime evaluatedAt, DomainVerdict verdict)
-        throws SQLException {
+    private static void addDomain(PreparedStatement insert, long rowId, int domainNo, LocalDateTime evaluatedAt, DomainVerdict verdict,
+                                  EvaluationRecord record, Canonical texts) throws SQLException {
         int i = 0;
-        insert.setString(++i, id);
+        insert.setLong(++i, rowId);
         insert.setInt(++i, domainNo);
         insert.setObject(++i, evaluatedAt);
         insert.setString(++i, verdict.headerFrom());
@@ -182,21 +204,27 @@ final class EvaluationWriter {
         Columns.text(insert, ++i, policy.map(p -> EvaluationJson.strings(p.rua())));
         Columns.text(insert, ++i, policy.map(p -> EvaluationJson.strings(p.ruf())));
         PolicyEvaluated evaluated = verdict.policyEvaluated();
-        insert.setString(++i, evaluated.disposition().text());
-        Columns.text(insert, ++i, evaluated.dkim().map(Enumerated::text));
-        Columns.text(insert, ++i, evaluated.spf().map(Enumerated::text));
-        insert.setString(++i, EvaluationJson.reasons(evaluated.reasons()));
+        String disposition = evaluated.disposition().text();
+        Optional<String> policyDkim = evaluated.dkim().map(Enumerated::text);
+        Optional<String> policySpf = evaluated.spf().map(Enumerated::text);
+        String reasons = EvaluationJson.reasons(evaluated.reasons());
+        insert.setString(++i, disposition);
+        Columns.text(insert, ++i, policyDkim);
+        Columns.text(insert, ++i, policySpf);
+        insert.setString(++i, reasons);
         Columns.text(insert, ++i, verdict.alignedDkimDomain());
         Columns.text(insert, ++i, verdict.alignedDkimSelector());
         Columns.text(insert, ++i, verdict.alignedSpfDomain());
         insert.setString(++i, verdict.failureReportTriggers().stream().map(FailureOption::token).collect(Collectors.joining(",")));
         Columns.text(insert, ++i, verdict.failureReportDue() ? Optional.of(FailureReportState.DUE.token()) : Optional.empty());
+        insert.setBytes(++i, AggregateKey.of(record.sourceIp().raw(), record.envelopeFrom(), texts.envelopeTo(), texts.authResults(),
+            verdict.headerFrom(), disposition, policyDkim, policySpf, reasons));
         insert.addBatch();
     }
 
-    private static void addFailure(PreparedStatement insert, String id, FailureDetails failure) throws SQLException {
+    private static void addFailure(PreparedStatement insert, long rowId, FailureDetails failure) throws SQLException {
         int i = 0;
-        insert.setString(++i, id);
+        insert.setLong(++i, rowId);
         Columns.text(insert, ++i, failure.originalMailFrom());
         insert.setString(++i, EvaluationJson.strings(failure.originalRcptTo()));
         insert.setObject(++i, time(failure.arrivalDate()));

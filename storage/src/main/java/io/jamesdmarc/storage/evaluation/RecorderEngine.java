@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +25,7 @@ import io.jamesdmarc.model.evaluation.record.EvaluationRecord;
 import io.jamesdmarc.model.evaluation.record.EvaluationRecordCodec;
 
 /**
- * The machinery behind {@link EvaluationRecorder}: a bounded queue, a writer thread storing batches,
+ * The machinery behind {@link EvaluationRecorder}: a bounded queue, writer threads storing batches,
  * the spool for what the database cannot take now, and a replayer thread putting spooled evaluations
  * into the database once it is back.
  */
@@ -39,7 +41,7 @@ final class RecorderEngine {
     private final EvaluationSpool spool;
     private final SpoolReplayer replayer;
     private final BlockingQueue<EvaluationRecord> queue;
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private final ScheduledExecutorService replayThread;
     private final Thread shutdownHook;
 
@@ -47,10 +49,11 @@ final class RecorderEngine {
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private volatile boolean stopWriter;
-    /** Set when close() gave up waiting for the writer and spooled its work itself: the writer then touches nothing. */
-    private boolean writerAbandoned;
+    /** Set when close() gave up waiting for the writers and spooled their work itself: they then touch nothing. */
+    private boolean writersAbandoned;
     private final Object writerHandover = new Object();
-    private volatile List<EvaluationRecord> inFlight = List.of();
+    /** The batch each writer is storing. */
+    private final Map<Thread, List<EvaluationRecord>> inFlight = new ConcurrentHashMap<>();
 
     private volatile boolean databaseAvailable = true;
     private final AtomicBoolean overflowing = new AtomicBoolean();
@@ -66,10 +69,13 @@ final class RecorderEngine {
         this.source = source;
         this.listener = listener;
         this.spool = spool;
-        this.replayer = new SpoolReplayer(spool, this::keepAside);
+        this.replayer = new SpoolReplayer(spool, settings.batchSize(), this::keepAside);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.writer = new Thread(this::runWriter, "james-dmarc-evaluation-writer");
-        this.writer.setDaemon(true);
+        for (int i = 1; i <= settings.writerThreads(); i++) {
+            Thread writer = new Thread(this::runWriter, "james-dmarc-evaluation-writer-" + i);
+            writer.setDaemon(true);
+            writers.add(writer);
+        }
         this.replayThread = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "james-dmarc-evaluation-replayer");
             thread.setDaemon(true);
@@ -87,13 +93,13 @@ final class RecorderEngine {
         EvaluationSpool spool = EvaluationSpool.open(settings.spoolDirectory(), settings.spoolFileBytes());
         RecorderEngine engine = new RecorderEngine(settings, source, listener, spool);
         int waiting = spool.sealedFiles().size();
-        engine.writer.start();
+        engine.writers.forEach(Thread::start);
         engine.replayThread.scheduleWithFixedDelay(engine::replayTick, 0, settings.retryInterval().toMillis(), TimeUnit.MILLISECONDS);
         // a JVM stopped without closing the recorder still gets its queue onto the disk
         Runtime.getRuntime().addShutdownHook(engine.shutdownHook);
-        LOGGER.info("DMARC evaluation recorder started for {}: spool {}{}, queue {}, batches of {} or {} ms", source.description(),
-            spool.directory(), waiting == 0 ? "" : " (" + waiting + " files left by an earlier run, replaying them)",
-            settings.queueCapacity(), settings.batchSize(), settings.batchDelay().toMillis());
+        LOGGER.info("DMARC evaluation recorder started for {}: spool {}{}, queue {}, batches of {} or {} ms, {} writers",
+            source.description(), spool.directory(), waiting == 0 ? "" : " (" + waiting + " files left by an earlier run, replaying them)",
+            settings.queueCapacity(), settings.batchSize(), settings.batchDelay().toMillis(), settings.writerThreads());
         return engine;
     }
 
@@ -124,7 +130,7 @@ final class RecorderEngine {
             queue.size(), databaseAvailable);
     }
 
-    // ---- the writer thread
+    // ---- the writer threads
 
     private void runWriter() {
         List<EvaluationRecord> batch = new ArrayList<>(settings.batchSize());
@@ -139,9 +145,9 @@ final class RecorderEngine {
                 }
                 batch.add(first);
                 fill(batch);
-                inFlight = batch;
+                inFlight.put(Thread.currentThread(), batch);
                 write(batch);
-                inFlight = List.of();
+                inFlight.remove(Thread.currentThread());
                 batch = new ArrayList<>(settings.batchSize());
                 if (overflowing.get() && queue.size() <= settings.queueCapacity() / 2 && overflowing.compareAndSet(true, false)) {
                     LOGGER.info("DMARC evaluation queue drained: {} evaluations spilled to the spool so far", spilled.sum());
@@ -187,7 +193,7 @@ final class RecorderEngine {
             }
         }
         synchronized (writerHandover) {
-            if (!writerAbandoned) {
+            if (!writersAbandoned) {
                 toSpool(batch);
             }
         }
@@ -318,15 +324,22 @@ final class RecorderEngine {
             closing.writeLock().unlock();
         }
         stopWriter = true;
+        long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
         try {
-            writer.join(settings.closeTimeout().toMillis() + 1);
+            for (Thread writer : writers) {
+                long wait = deadline - System.nanoTime();
+                if (wait > 0) {
+                    writer.join(Math.max(1, wait / 1_000_000));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // what the writer did not store: all of it when the database hangs, none when the writer finished its queue
+        // what the writers did not store: all of it when the database hangs, none when they finished the queue
         synchronized (writerHandover) {
-            writerAbandoned = true;
-            List<EvaluationRecord> left = new ArrayList<>(inFlight);
+            writersAbandoned = true;
+            List<EvaluationRecord> left = new ArrayList<>();
+            inFlight.values().forEach(left::addAll);
             queue.drainTo(left);
             if (!left.isEmpty()) {
                 LOGGER.warn("DMARC evaluations: the database {} did not take the last {} evaluations within {} s of closing; they go "
@@ -334,9 +347,11 @@ final class RecorderEngine {
                 toSpool(left);
             }
         }
+        // a replay stops after its current batch; one that hangs on the database is cut (its file is replayed next time)
         replayThread.shutdown();
         try {
-            if (!replayThread.awaitTermination(settings.closeTimeout().toMillis() + 1, TimeUnit.MILLISECONDS)) {
+            long wait = Math.max(1, deadline - System.nanoTime());
+            if (!replayThread.awaitTermination(wait, TimeUnit.NANOSECONDS)) {
                 replayThread.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -27,8 +27,6 @@ final class SpoolReplayer {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SpoolReplayer.class);
 
-    /** Records per transaction: larger than the live batches, since a backlog is waiting. */
-    static final int REPLAY_BATCH = 1000;
 
     /** How far a file got in an earlier attempt of this process. */
     private record Progress(long offset, long lineNo, List<Problem> problems) {
@@ -47,6 +45,7 @@ final class SpoolReplayer {
     }
 
     private final EvaluationSpool spool;
+    private final int batchSize;
     private final UnstorableKeeper keeper;
     private final Map<Path, Progress> progress = new HashMap<>();
 
@@ -55,8 +54,9 @@ final class SpoolReplayer {
         void keep(List<StoreOutcome.Unstorable> unstorable, String where);
     }
 
-    SpoolReplayer(EvaluationSpool spool, UnstorableKeeper keeper) {
+    SpoolReplayer(EvaluationSpool spool, int batchSize, UnstorableKeeper keeper) {
         this.spool = spool;
+        this.batchSize = batchSize;
         this.keeper = keeper;
     }
 
@@ -89,7 +89,7 @@ final class SpoolReplayer {
         long committedLine = lineNo;
         long committedOffset = start.offset();
         int replayed = 0;
-        List<EvaluationRecord> batch = new ArrayList<>(REPLAY_BATCH);
+        List<EvaluationRecord> batch = new ArrayList<>(batchSize);
         try (EvaluationSpool.LineReader lines = EvaluationSpool.read(file, start.offset())) {
             EvaluationSpool.Line line;
             while ((line = lines.next()) != null) {
@@ -112,7 +112,7 @@ final class SpoolReplayer {
                     LOGGER.warn("DMARC evaluation spool file {}, line {}: not an evaluation record, skipped ({}); the file will be "
                         + "kept in {}/", file, lineNo, problem, EvaluationSpool.KEPT_ASIDE);
                 }
-                if (batch.size() >= REPLAY_BATCH) {
+                if (batch.size() >= batchSize) {
                     replayed += store(repository, batch, file);
                     committedOffset = line.end();
                     committedLine = lineNo;

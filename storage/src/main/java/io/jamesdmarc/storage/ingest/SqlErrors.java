@@ -7,6 +7,9 @@ public final class SqlErrors {
 
     /** ER_DUP_ENTRY: a UNIQUE key already holds the value. */
     static final int DUPLICATE_KEY = 1062;
+    /** ER_LOCK_WAIT_TIMEOUT and ER_LOCK_DEADLOCK: the server rolled the statement or transaction back; running it again succeeds. */
+    static final int LOCK_WAIT_TIMEOUT = 1205;
+    static final int DEADLOCK = 1213;
 
     private SqlErrors() {
     }
@@ -15,6 +18,16 @@ public final class SqlErrors {
     public static boolean isDuplicateKey(SQLException error) {
         for (SQLException e = error; e != null; e = next(e)) {
             if (e.getErrorCode() == DUPLICATE_KEY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A lock wait timed out or a deadlock was broken: the transaction is worth running again. */
+    public static boolean isTransientLockConflict(SQLException error) {
+        for (SQLException e = error; e != null; e = next(e)) {
+            if (e.getErrorCode() == DEADLOCK || e.getErrorCode() == LOCK_WAIT_TIMEOUT || "40001".equals(e.getSQLState())) {
                 return true;
             }
         }

@@ -108,6 +108,19 @@ class EvaluationRepositoryTest {
     }
 
     @Test
+    void theAggregateKeyIsTheDocumentedHashOfTheStoredValues() throws SQLException {
+        List<EvaluationRecord> records = varied();
+        records.add(evaluation().envelopeTo("\u00e9xample.net").headerFrom("b\u00fccher.example").build());
+        repository.store(records);
+
+        assertThat(sql.longs("SELECT COUNT(*), SUM(d.aggregate_key = UNHEX(SHA2(CONCAT_WS(CHAR(0), e.source_ip_text, "
+            + "IFNULL(e.envelope_from, CHAR(1)), e.envelope_to, e.auth_results, d.header_from, d.disposition, IFNULL(d.policy_dkim, CHAR(1)), "
+            + "IFNULL(d.policy_spf, CHAR(1)), d.override_reasons), 256))) FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id"))
+            .containsExactly(records.stream().mapToLong(r -> r.domains().size()).sum(),
+                records.stream().mapToLong(r -> r.domains().size()).sum());
+    }
+
+    @Test
     void aKnownValueInAnotherSpellingIsStoredInItsStandardOne() throws SQLException {
         EvaluationRecord record = evaluation().dkim(new DkimAuthResult("example.com", Optional.of("sel"),
             Enumerated.parse(DkimResult.class, "Pass"), Optional.empty())).build();
@@ -136,15 +149,16 @@ class EvaluationRepositoryTest {
         repository.store(List.of(record));
 
         String id = "'" + record.id() + "'";
+        long rowId = sql.longs("SELECT id FROM evaluations WHERE record_id = " + id).getFirst();
         assertThat(sql.strings("SELECT CONCAT_WS('|', source_ip, source_ip_text, envelope_to, result, disposition, auth_results) "
-            + "FROM evaluations WHERE id = " + id)).containsExactly("::ffff:192.0.2.7|192.0.2.7|[\"example.net\",\"example.org\"]|fail|reject|"
+            + "FROM evaluations WHERE record_id = " + id)).containsExactly("::ffff:192.0.2.7|192.0.2.7|[\"example.net\",\"example.org\"]|fail|reject|"
                 + "{\"dkim\":[{\"domain\":\"example.com\",\"selector\":\"sel\",\"result\":\"pass\"}],"
                 + "\"spf\":{\"domain\":\"example.com\",\"scope\":\"mfrom\",\"result\":\"pass\"}}");
         assertThat(sql.strings("SELECT CONCAT_WS('|', policy_domain, policy_p, disposition, policy_dkim, policy_spf, identity_alignment, "
-            + "failure_report_triggers, failure_report_state, policy_rua) FROM evaluation_domains WHERE evaluation_id = " + id))
+            + "failure_report_triggers, failure_report_state, policy_rua) FROM evaluation_domains WHERE evaluation_id = " + rowId))
             .containsExactly("example.com|reject|reject|fail|pass|spf|1|due|[\"mailto:dmarc@example.com\"]");
         assertThat(sql.strings("SELECT CONCAT_WS('|', original_mail_from, original_rcpt_to, subject) FROM evaluation_failures WHERE "
-            + "evaluation_id = " + id)).containsExactly("bounce@example.com|[\"bob@example.net\"]|Order caf\u00e9 \uD83D\uDE00");
+            + "evaluation_id = " + rowId)).containsExactly("bounce@example.com|[\"bob@example.net\"]|Order caf\u00e9 \uD83D\uDE00");
     }
 
     @Test
@@ -196,7 +210,8 @@ class EvaluationRepositoryTest {
         assertThat(repository.markFailureReport(older.id(), "example.com", FailureReportState.SENT, DAY.plusSeconds(60))).isTrue();
         assertThat(repository.markFailureReport(owing.id(), "other.example", FailureReportState.SENT, DAY)).isFalse();
         assertThat(repository.failureReportsDue(10)).containsExactly(asStored(owing));
-        assertThat(sql.strings("SELECT failure_report_state FROM evaluation_domains WHERE evaluation_id = '" + older.id() + "'"))
+        assertThat(sql.strings("SELECT d.failure_report_state FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id "
+            + "WHERE e.record_id = '" + older.id() + "'"))
             .containsExactly("sent");
     }
 

@@ -20,6 +20,7 @@ class RecorderSettingsTest {
         assertThat(settings.queueCapacity()).isEqualTo(10_000);
         assertThat(settings.batchSize()).isEqualTo(500);
         assertThat(settings.batchDelay()).isEqualTo(Duration.ofMillis(200));
+        assertThat(settings.writerThreads()).isEqualTo(2);
         assertThat(settings.spoolFileBytes()).isEqualTo(64L << 20);
         assertThat(settings.retryInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.closeTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -32,12 +33,13 @@ class RecorderSettingsTest {
         properties.setProperty("evaluations.queueCapacity", "2000");
         properties.setProperty("evaluations.batchSize", "250");
         properties.setProperty("evaluations.batchDelayMillis", "50");
+        properties.setProperty("evaluations.writerThreads", "3");
         properties.setProperty("evaluations.spoolFileMegabytes", "8");
         properties.setProperty("evaluations.retrySeconds", "10");
         properties.setProperty("evaluations.closeTimeoutSeconds", "5");
 
         assertThat(RecorderSettings.fromProperties(properties)).isEqualTo(new RecorderSettings(Path.of("/var/spool/dmarc"), 2000, 250,
-            Duration.ofMillis(50), 8L << 20, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+            Duration.ofMillis(50), 3, 8L << 20, Duration.ofSeconds(10), Duration.ofSeconds(5)));
     }
 
     @Test

@@ -109,6 +109,9 @@ public final class TcpProxy implements AutoCloseable {
             }
             try {
                 Socket upstream = new Socket(targetHost, targetPort);
+                // no Nagle delays: the driver's small request packets must not wait for ACKs
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 synchronized (this) {
                     if (server != listening) {
                         closeQuietly(client);
@@ -127,7 +130,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
-        byte[] buffer = new byte[16 * 1024];
+        byte[] buffer = new byte[64 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) != -1) {
