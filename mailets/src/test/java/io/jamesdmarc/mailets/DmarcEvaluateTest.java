@@ -161,6 +161,32 @@ class DmarcEvaluateTest {
     }
 
     @Test
+    void aMailIsDeliveredAsJamesAloneDeliversItButForTheFieldOnTop() throws Exception {
+        // RFC 6532 header, bare LF in the body, no MIME-Version nor Date: what James would make up or re-encode
+        // if a mailet changed the header through jakarta.mail (it would add MIME-Version and Date)
+        byte[] bytes = ("From: J\u00fcrgen M\u00fcller <j\u00fcrgen@" + DmarcZone.NONE + ">\r\n"
+            + "To: bob@example.com\r\n"
+            + "Subject: Gr\u00fc\u00dfe aus K\u00f6ln \u2014 \u65e5\u672c\r\n"
+            + "Message-ID: <utf8-1@none.example>\r\n"
+            + "\r\n"
+            + "Hallo\nline with bare LF\n").getBytes(StandardCharsets.UTF_8);
+        byte[] withoutJamesDmarc;
+        try (JamesPipeline jamesAlone = JamesPipeline.builder().mailetContainerXml(mailetContainer("").replaceFirst(
+                "<mailet match=\"All\" class=\"io.jamesdmarc.mailets.DmarcEvaluate\"></mailet>", "")).start()) {
+            jamesAlone.service(InboundMail.of("Mail-utf8", bytes, "juergen@" + DmarcZone.NONE, RECIPIENT));
+            withoutJamesDmarc = single(jamesAlone.standIns().seen("LocalDelivery")).message();
+        }
+        try (JamesPipeline james = james("enforce")) {
+            james.service(InboundMail.of("Mail-utf8", bytes, "juergen@" + DmarcZone.NONE, RECIPIENT));
+
+            String delivered = new String(single(james.standIns().seen("LocalDelivery")).message(), StandardCharsets.ISO_8859_1);
+            String ours = delivered.substring(0, delivered.indexOf("\r\nFrom: ") + 2);
+            assertThat(ours).startsWith("Authentication-Results: " + AUTHSERV_ID + ";").contains("header.from=none.example");
+            assertThat(delivered.substring(ours.length())).isEqualTo(new String(withoutJamesDmarc, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Test
     void enforcedASpoofIsRejectedAndRecordedAsRejected() throws Exception {
         MailImpl mail = spoof("Mail-spoof-enforce", "spoof-1@example.org");
         try (JamesPipeline james = james("enforce")) {

@@ -106,7 +106,7 @@ public final class MailEvaluator {
     private Outcome evaluateWithCachedLookups(Mail mail) throws MessagingException, IOException {
         Optional<String> own = OwnMail.why(mail);
         if (own.isPresent()) {
-            int removed = stamp.removeForged(mail.getMessage());
+            int removed = stamp.stamp(mail, Optional.empty());
             if (removed > 0) {
                 LOGGER.info("Mail {} ({}): removed {} Authentication-Results field(s) claiming this server's authserv-id",
                     mail.getName(), own.get(), removed);
@@ -119,7 +119,7 @@ public final class MailEvaluator {
         }
         Optional<String> jamesSpf = AttributeUtils.getValueAndCastFromMail(mail, DmarcAttributes.JAMES_SPF_RESULT, String.class);
         MessageEvaluation evaluation = evaluator.evaluate(MessageBytes.of(mail), MailEnvelope.of(mail, client.get(), clock), jamesSpf);
-        int removed = stamp.stamp(mail.getMessage(), evaluation.authenticationResults());
+        int removed = stamp.stamp(mail, Optional.of(evaluation.authenticationResults()));
         if (removed > 0) {
             LOGGER.info("Mail {}: removed {} Authentication-Results field(s) claiming this server's authserv-id (RFC 8601 section 5)",
                 mail.getName(), removed);
