@@ -2,7 +2,9 @@ package io.jamesdmarc.mailets;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
@@ -138,6 +140,7 @@ public class DmarcEvaluate extends GenericMailet {
     private EvaluateConfiguration configuration;
     private MailEvaluator evaluator;
     private Optional<EvaluationRecorder> recorder = Optional.empty();
+    private final Map<DmarcResult, Metric> results = new EnumMap<>(DmarcResult.class);
     private Metric skipped;
     private Metric errors;
     private Metric quarantined;
@@ -169,7 +172,7 @@ public class DmarcEvaluate extends GenericMailet {
         quarantined = metricFactory.generate(METRIC_QUARANTINED);
         rejected = metricFactory.generate(METRIC_REJECTED);
         for (DmarcResult result : DmarcResult.values()) {
-            metricFactory.generate(resultMetric(result));
+            results.put(result, metricFactory.generate(resultMetric(result)));
         }
         if (configuration.recording()) {
             RecorderSettings recorderSettings = configuration.recorder().orElseThrow();
@@ -237,7 +240,7 @@ public class DmarcEvaluate extends GenericMailet {
     }
 
     private void count(DmarcResult result, Disposition applied) {
-        metricFactory.generate(resultMetric(result)).increment();
+        results.get(result).increment();
         if (applied == Disposition.QUARANTINE) {
             quarantined.increment();
         } else if (applied == Disposition.REJECT) {

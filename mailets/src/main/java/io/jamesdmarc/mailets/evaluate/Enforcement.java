@@ -22,8 +22,8 @@ public enum Enforcement {
     MONITOR("monitor", "monitoring only: the receiver applies no DMARC disposition"),
     /** Reject and quarantine are both applied as quarantine: nothing is refused. */
     QUARANTINE("quarantine", "the receiver quarantines messages the policy asks to reject"),
-    /** Reject and quarantine are applied as asked. */
-    ENFORCE("enforce", "");
+    /** Reject and quarantine are applied as asked: the record says what the policy asks. */
+    ENFORCE("enforce", "the policy's disposition");
 
     private final String token;
     private final String overrideComment;

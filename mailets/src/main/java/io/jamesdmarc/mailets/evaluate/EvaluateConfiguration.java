@@ -58,8 +58,7 @@ public record EvaluateConfiguration(String authservId,
     /** The recorder's settings (see {@link RecorderSettings}), shared by every mailet that records. */
     public static final List<String> RECORDER_KEYS = List.of(RecorderSettings.KEY_SPOOL_DIRECTORY, RecorderSettings.KEY_QUEUE_CAPACITY,
         RecorderSettings.KEY_BATCH_SIZE, RecorderSettings.KEY_BATCH_DELAY_MILLIS, RecorderSettings.KEY_WRITER_THREADS,
-        RecorderSettings.KEY_SPOOL_FILE_MEGABYTES,
-        RecorderSettings.KEY_RETRY_SECONDS, RecorderSettings.KEY_CLOSE_TIMEOUT_SECONDS);
+        RecorderSettings.KEY_SPOOL_FILE_MEGABYTES, RecorderSettings.KEY_RETRY_SECONDS, RecorderSettings.KEY_CLOSE_TIMEOUT_SECONDS);
 
     /** Every init parameter {@code DmarcEvaluate} takes. */
     public static Set<String> keys() {
