@@ -8,7 +8,7 @@
 -- One row per evaluated message: who sent it, how it authenticated, DMARC's overall verdict.
 CREATE TABLE evaluations (
     id                BIGINT UNSIGNED NOT NULL AUTO_INCREMENT COMMENT 'row id (the evaluation_id of the other tables), in storing order',
-    record_id         VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL
+    record_id         VARCHAR(64)     COLLATE utf8mb4_bin NOT NULL
                                       COMMENT 'the evaluation record''s UUID: storing a replayed evaluation again is a no-op',
     evaluated_at      DATETIME(6)     NOT NULL,
     source_ip         INET6           NULL     COMMENT 'the SMTP client; IPv4 as IPv4-mapped (::ffff:192.0.2.1), like aggregate_records.source_ip',

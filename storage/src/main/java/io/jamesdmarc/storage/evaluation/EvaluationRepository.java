@@ -49,8 +49,8 @@ public final class EvaluationRepository {
     static final int NETWORK_TIMEOUT_MILLIS = 60_000;
     private static final int PRUNE_ROWS_PER_TRANSACTION = 5_000;
     /**
-     * A batch meets a duplicate key only when another writer stores the same record at the same
-     * moment, a deadlock only when another transaction holds what it needs: then it runs again.
+     * A batch meets a duplicate key when it holds a record stored before (a replay; it then looks the
+     * stored ones up), a deadlock when another transaction holds what it needs: then it runs again.
      */
     private static final int STORE_ATTEMPTS = 3;
     private static final int SAMPLES_PER_QUERY = 1000;
@@ -131,19 +131,25 @@ public final class EvaluationRepository {
         }
         try (Connection connection = connection()) {
             connection.setAutoCommit(false);
+            // fresh evaluations are inserted as they are; only when one turns out stored before (a replay) are the stored ones
+            // looked up and left out
+            boolean lookUp = false;
             for (int attempt = 1; ; attempt++) {
-                Set<String> existing = existingIds(connection, unique.keySet());
-                List<EvaluationRecord> fresh = unique.values().stream().filter(r -> !existing.contains(r.id())).toList();
+                Set<String> existing = lookUp ? existingIds(connection, unique.keySet()) : Set.of();
+                List<EvaluationRecord> fresh = existing.isEmpty() ? List.copyOf(unique.values())
+                    : unique.values().stream().filter(r -> !existing.contains(r.id())).toList();
                 try {
                     EvaluationWriter.insert(connection, fresh);
                     connection.commit();
                     return new StoreOutcome(fresh.size(), duplicates + existing.size(), unstorable);
                 } catch (SQLException e) {
                     rollback(connection, e);
-                    if ((SqlErrors.isDuplicateKey(e) || SqlErrors.isTransientLockConflict(e)) && attempt < STORE_ATTEMPTS) {
-                        continue; // another writer stored one of these meanwhile, or a deadlock was broken: again
+                    boolean duplicate = SqlErrors.isDuplicateKey(e);
+                    if ((duplicate || SqlErrors.isTransientLockConflict(e)) && attempt < STORE_ATTEMPTS) {
+                        lookUp |= duplicate;
+                        continue;
                     }
-                    if (!SqlErrors.isDataError(e)) {
+                    if (!SqlErrors.isDataError(e) && !duplicate) {
                         throw e;
                     }
                     return storeIsolating(connection, fresh, duplicates + existing.size(), unstorable);

@@ -32,7 +32,7 @@ import io.jamesdmarc.storage.ingest.Columns;
  * every insert over the whole table once it outgrows the buffer pool); the UUID has a unique index. Plain INSERTs: the caller leaves
  * out ids stored before, and retries when a concurrent writer stored one meanwhile (a duplicate key).
  * Neither {@code INSERT IGNORE} (it would turn a value too long for its column into a silent cut)
- * nor {@code ON DUPLICATE KEY UPDATE} (the driver then sends one statement per row, five times slower).
+ * nor {@code ON DUPLICATE KEY UPDATE} (the driver then sends one statement per row, several times slower).
  */
 final class EvaluationWriter {
 

@@ -69,7 +69,13 @@ final class RecorderEngine {
         this.source = source;
         this.listener = listener;
         this.spool = spool;
-        this.replayer = new SpoolReplayer(spool, settings.batchSize(), this::keepAside);
+        this.replayer = new SpoolReplayer(spool, settings.batchSize(), this::keepAside, count -> {
+            replayed.add(count);
+            notify(listener::replayed, count);
+        }, count -> {
+            keptAside.add(count);
+            notify(listener::keptAside, count);
+        });
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         for (int i = 1; i <= settings.writerThreads(); i++) {
             Thread writer = new Thread(this::runWriter, "james-dmarc-evaluation-writer-" + i);
@@ -282,15 +288,7 @@ final class RecorderEngine {
                 databaseAvailable = true;
             }
             spool.rotate();
-            SpoolReplayer.Outcome outcome = replayer.replay(repository, () -> closed);
-            if (outcome.replayed() > 0) {
-                replayed.add(outcome.replayed());
-                notify(listener::replayed, outcome.replayed());
-            }
-            if (outcome.keptAside() > 0) {
-                keptAside.add(outcome.keptAside());
-                notify(listener::keptAside, outcome.keptAside());
-            }
+            replayer.replay(repository, () -> closed);
         } catch (SQLException e) {
             databaseDown(e);
         } catch (IOException | RuntimeException e) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +27,13 @@ import io.jamesdmarc.model.evaluation.record.EvaluationRecordFormatException;
 final class SpoolReplayer {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SpoolReplayer.class);
-
+    /** Unreadable lines named one by one per file; beyond, they are counted (a file of garbage must not fill the heap). */
+    static final int MAX_PROBLEMS_NAMED = 1000;
+    /** Unreadable lines logged one by one per file; the file's summary gives the count. */
+    private static final int MAX_PROBLEMS_LOGGED = 10;
 
     /** How far a file got in an earlier attempt of this process. */
-    private record Progress(long offset, long lineNo, List<Problem> problems) {
+    private record Progress(long offset, long lineNo, List<Problem> problems, long problemCount) {
     }
 
     /** An unreadable line. */
@@ -40,13 +44,11 @@ final class SpoolReplayer {
         }
     }
 
-    /** What a replay did. */
-    record Outcome(int replayed, int keptAside, int files) {
-    }
-
     private final EvaluationSpool spool;
     private final int batchSize;
     private final UnstorableKeeper keeper;
+    private final IntConsumer replayed;
+    private final IntConsumer keptAside;
     private final Map<Path, Progress> progress = new HashMap<>();
 
     /** Where records the database refuses as data go: the recorder keeps them aside and counts them. */
@@ -54,41 +56,42 @@ final class SpoolReplayer {
         void keep(List<StoreOutcome.Unstorable> unstorable, String where);
     }
 
-    SpoolReplayer(EvaluationSpool spool, int batchSize, UnstorableKeeper keeper) {
+    /**
+     * @param replayed told of each batch of spooled evaluations now in the database
+     * @param keptAside told of the unreadable lines of each file kept aside
+     */
+    SpoolReplayer(EvaluationSpool spool, int batchSize, UnstorableKeeper keeper, IntConsumer replayed, IntConsumer keptAside) {
         this.spool = spool;
         this.batchSize = batchSize;
         this.keeper = keeper;
+        this.replayed = replayed;
+        this.keptAside = keptAside;
     }
 
     /**
-     * Replays every sealed file.
+     * Replays every sealed file, telling the counters as it goes.
      *
      * @param stop asked between batches: true stops (the recorder is closing); files not finished stay
      * @throws SQLException the database failed: what was committed stays, the rest waits for the next attempt
      */
-    Outcome replay(EvaluationRepository repository, BooleanSupplier stop) throws SQLException, IOException {
-        int replayed = 0;
-        int keptAside = 0;
-        int files = 0;
+    void replay(EvaluationRepository repository, BooleanSupplier stop) throws SQLException, IOException {
         for (Path file : spool.sealedFiles()) {
             if (stop.getAsBoolean()) {
-                break;
+                return;
             }
-            Outcome outcome = replayFile(file, repository, stop);
-            replayed += outcome.replayed();
-            keptAside += outcome.keptAside();
-            files += outcome.files();
+            replayFile(file, repository, stop);
         }
-        return new Outcome(replayed, keptAside, files);
     }
 
-    private Outcome replayFile(Path file, EvaluationRepository repository, BooleanSupplier stop) throws SQLException, IOException {
-        Progress start = progress.getOrDefault(file, new Progress(0, 0, List.of()));
+    private void replayFile(Path file, EvaluationRepository repository, BooleanSupplier stop) throws SQLException, IOException {
+        Progress start = progress.getOrDefault(file, new Progress(0, 0, List.of(), 0));
         List<Problem> problems = new ArrayList<>(start.problems());
+        long problemCount = start.problemCount();
         long lineNo = start.lineNo();
         long committedLine = lineNo;
         long committedOffset = start.offset();
-        int replayed = 0;
+        long committedProblems = problemCount;
+        int stored = 0;
         List<EvaluationRecord> batch = new ArrayList<>(batchSize);
         try (EvaluationSpool.LineReader lines = EvaluationSpool.read(file, start.offset())) {
             EvaluationSpool.Line line;
@@ -107,38 +110,46 @@ final class SpoolReplayer {
                             + e.getMessage();
                     }
                 }
-                if (problem != null) {
+                if (problem != null && ++problemCount <= MAX_PROBLEMS_NAMED) {
                     problems.add(new Problem(lineNo, problem));
-                    LOGGER.warn("DMARC evaluation spool file {}, line {}: not an evaluation record, skipped ({}); the file will be "
-                        + "kept in {}/", file, lineNo, problem, EvaluationSpool.KEPT_ASIDE);
+                    if (problemCount <= MAX_PROBLEMS_LOGGED) {
+                        LOGGER.warn("DMARC evaluation spool file {}, line {}: not an evaluation record, skipped ({}); the file will be "
+                            + "kept in {}/", file, lineNo, problem, EvaluationSpool.KEPT_ASIDE);
+                    }
                 }
                 if (batch.size() >= batchSize) {
-                    replayed += store(repository, batch, file);
+                    stored += store(repository, batch, file);
                     committedOffset = line.end();
                     committedLine = lineNo;
-                    progress.put(file, new Progress(committedOffset, committedLine, List.copyOf(problems)));
+                    committedProblems = problemCount;
+                    progress.put(file, new Progress(committedOffset, committedLine, List.copyOf(problems), problemCount));
                     if (stop.getAsBoolean()) {
-                        return new Outcome(replayed, 0, 0);
+                        return;
                     }
                 }
             }
-            replayed += store(repository, batch, file);
+            stored += store(repository, batch, file);
         } catch (SQLException e) {
             // lines after the last committed batch are read again next time, their problems with them
             long upTo = committedLine;
-            progress.put(file, new Progress(committedOffset, committedLine, problems.stream().filter(p -> p.line() <= upTo).toList()));
+            progress.put(file, new Progress(committedOffset, committedLine, problems.stream().filter(p -> p.line() <= upTo).toList(),
+                committedProblems));
             throw e;
         }
         progress.remove(file);
-        if (problems.isEmpty()) {
+        if (problemCount == 0) {
             spool.delete(file);
-            LOGGER.info("DMARC evaluation spool file {} replayed: {} evaluations in the database", file.getFileName(), replayed);
-            return new Outcome(replayed, 0, 1);
+            LOGGER.info("DMARC evaluation spool file {} replayed: {} evaluations in the database", file.getFileName(), stored);
+            return;
         }
-        Path kept = spool.keepAsideFile(file, problems.stream().map(Problem::toString).toList());
+        List<String> reasons = new ArrayList<>(problems.stream().map(Problem::toString).toList());
+        if (problemCount > problems.size()) {
+            reasons.add("... and " + (problemCount - problems.size()) + " more unreadable lines");
+        }
+        Path kept = spool.keepAsideFile(file, reasons);
+        keptAside.accept((int) Math.min(Integer.MAX_VALUE, problemCount));
         LOGGER.error("DMARC evaluation spool file {} replayed: {} evaluations in the database, {} unreadable lines skipped; "
-            + "the file is kept as {} with the reasons beside it", file.getFileName(), replayed, problems.size(), kept);
-        return new Outcome(replayed, problems.size(), 1);
+            + "the file is kept as {} with the reasons beside it", file.getFileName(), stored, problemCount, kept);
     }
 
     private int store(EvaluationRepository repository, List<EvaluationRecord> batch, Path file) throws SQLException {
@@ -150,6 +161,8 @@ final class SpoolReplayer {
             keeper.keep(outcome.unstorable(), "spool file " + file.getFileName());
         }
         batch.clear();
-        return outcome.stored() + outcome.duplicates();
+        int inDatabase = outcome.stored() + outcome.duplicates();
+        replayed.accept(inDatabase);
+        return inDatabase;
     }
 }

@@ -38,7 +38,8 @@ import io.jamesdmarc.storage.testing.TestDatabase;
  *     replayed by a recorder started on the database;</li>
  * <li>the aggregate report queries over the day of evaluations stored.</li>
  * </ol>
- * Run with {@code ./bench record [RATE [SECONDS]]} (heap 256 MB); uses the MariaDB at 127.0.0.1:3306
+ * Run with {@code ./bench record [RATE [SECONDS [WRITERS [BATCH]]]]} (heap 256 MB; defaults 10,000/s, 20 s, the
+ * recorder's own settings); uses the MariaDB at 127.0.0.1:3306
  * when it answers, else the embedded one, in a database of its own dropped afterwards.
  */
 public final class RecordBenchmark {
@@ -52,13 +53,16 @@ public final class RecordBenchmark {
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        Path spool = Files.createTempDirectory("james-dmarc-record-bench");
+        RecorderSettings defaults = RecorderSettings.defaults(Files.createTempDirectory("james-dmarc-record-bench"));
+        Path spool = defaults.spoolDirectory();
         try (TestDatabase db = TestDatabase.create("record_benchmark")) {
             SqlProbe sql = new SqlProbe(db.dataSource());
-            RecorderSettings settings = RecorderSettings.defaults(spool);
-            System.out.printf(Locale.ROOT, "database: %s (%s), heap max %d MB, %d producer threads, queue %,d, batches of %d or %d ms%n",
-                db.name(), sql.strings("SELECT VERSION()").get(0), Runtime.getRuntime().maxMemory() >> 20, THREADS,
-                settings.queueCapacity(), settings.batchSize(), settings.batchDelay().toMillis());
+            RecorderSettings settings = defaults
+                .withWriterThreads(args.length > 2 ? Integer.parseInt(args[2]) : defaults.writerThreads())
+                .withBatch(args.length > 3 ? Integer.parseInt(args[3]) : defaults.batchSize(), defaults.batchDelay());
+            System.out.printf(Locale.ROOT, "database: %s (%s), heap max %d MB, %d producer threads, queue %,d, %d writers, "
+                    + "batches of %d or %d ms%n", db.name(), sql.strings("SELECT VERSION()").get(0), Runtime.getRuntime().maxMemory() >> 20,
+                THREADS, settings.queueCapacity(), settings.writerThreads(), settings.batchSize(), settings.batchDelay().toMillis());
             AtomicLong sequence = new AtomicLong();
             long total = 0;
             try (EvaluationRecorder recorder = EvaluationRecorder.start(db.dataSource(), db.name(), settings, RecorderListener.NONE)) {

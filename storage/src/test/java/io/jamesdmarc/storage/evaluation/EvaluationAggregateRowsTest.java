@@ -36,6 +36,7 @@ import io.jamesdmarc.model.vocabulary.PolicyResult;
 import io.jamesdmarc.model.vocabulary.SpfResult;
 import io.jamesdmarc.model.vocabulary.SpfScope;
 import io.jamesdmarc.storage.testing.EvaluationFixtures;
+import io.jamesdmarc.storage.testing.SqlProbe;
 import io.jamesdmarc.storage.testing.TestDatabase;
 
 /**
@@ -149,6 +150,28 @@ class EvaluationAggregateRowsTest {
             .satisfies(r -> assertThat(r.policyEvaluated().reasons()).extracting(PolicyOverrideReason::comment)
                 .containsExactly(Optional.of("allow-listed")));
         assertThat(rows).extracting(r -> r.sourceIp().text()).contains("2001:db8::2");
+    }
+
+    @Test
+    void theReadmesPlainSqlGroupsAlike() throws SQLException {
+        List<EvaluationRecord> day = day();
+        repository.store(day);
+        SqlProbe sql = new SqlProbe(DB.dataSource());
+
+        // README.md, "Evaluations (outbound side)": the records of example.com's reports
+        List<Long> counts = sql.longs("SELECT COUNT(*) AS messages "
+            + "FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id "
+            + "WHERE d.policy_domain = 'example.com' AND d.evaluated_at >= '2026-05-20' AND d.evaluated_at < '2026-05-21' "
+            + "GROUP BY d.policy_hash, d.aggregate_key ORDER BY messages DESC");
+
+        List<Long> expected = new ArrayList<>();
+        for (ReportablePolicy policy : repository.reportablePolicies(DAY, NEXT_DAY)) {
+            if (policy.policyDomain().equals("example.com")) {
+                repository.aggregateRows("example.com", policy.policyHash(), DAY, NEXT_DAY).forEach(row -> expected.add(row.count()));
+            }
+        }
+        expected.sort(Comparator.reverseOrder());
+        assertThat(counts).isEqualTo(expected).hasSize(13);
     }
 
     @Test

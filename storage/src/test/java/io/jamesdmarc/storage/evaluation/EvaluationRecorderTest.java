@@ -307,6 +307,31 @@ class EvaluationRecorderTest {
     }
 
     @Test
+    void aSpoolFileOfGarbageIsKeptAsideWithItsBadLinesCountedNotAllNamed() throws Exception {
+        List<EvaluationRecord> records = records(3);
+        StringBuilder spool = new StringBuilder(EvaluationRecordCodec.toLine(records.get(0))).append('\n');
+        for (int i = 0; i < SpoolReplayer.MAX_PROBLEMS_NAMED + 5; i++) {
+            spool.append("garbage ").append(i).append('\n');
+        }
+        spool.append(EvaluationRecordCodec.toLine(records.get(1))).append('\n').append(EvaluationRecordCodec.toLine(records.get(2)));
+        Files.createDirectories(spoolDirectory);
+        Path garbage = spoolDirectory.resolve("evaluations-20260520T101010000Z-000001.jsonl");
+        Files.writeString(garbage, spool, StandardCharsets.US_ASCII);
+
+        EvaluationRecorder recorder = recorder(DB.database(), settings());
+        awaitStored(3);
+        awaitNoSpoolFiles();
+
+        assertAllStored(records);
+        assertThat(recorder.statistics().keptAside()).isEqualTo(SpoolReplayer.MAX_PROBLEMS_NAMED + 5);
+        List<String> reasons = Files.readAllLines(spoolDirectory.resolve(EvaluationSpool.KEPT_ASIDE)
+            .resolve(garbage.getFileName() + EvaluationSpool.REASONS_SUFFIX));
+        assertThat(reasons).hasSize(SpoolReplayer.MAX_PROBLEMS_NAMED + 1);
+        assertThat(reasons.getFirst()).startsWith("line 2: ");
+        assertThat(reasons.getLast()).isEqualTo("... and 5 more unreadable lines");
+    }
+
+    @Test
     void aFullQueueSpillsToTheSpoolInsteadOfWaitingForASlowDatabase() throws Exception {
         EvaluationRecorder recorder = recorder(DB.database(), settings().withQueueCapacity(50));
         List<EvaluationRecord> records = records(3000);
