@@ -42,7 +42,7 @@ public final class DmarcAttributes {
     /** {@code y} when the policy record asks for test mode ({@code t=y}), {@code n} otherwise (absent when no record). */
     public static final AttributeName DMARC_TESTING = AttributeName.of("io.jamesdmarc.dmarc.testing");
     /**
-     * The id of the evaluation recorded for the message: {@code evaluations.id} in the DMARC database
+     * The id of the evaluation recorded for the message: {@code evaluations.record_id} in the DMARC database
      * (absent when recording is off). The same for every retry of one received mail.
      */
     public static final AttributeName EVALUATION_ID = AttributeName.of("io.jamesdmarc.evaluation.id");

@@ -54,9 +54,9 @@ import io.jamesdmarc.storage.evaluation.RecorderSettings;
  *     is removed (anyone outside can write one), then this server's is added on top, e.g.
  *     <pre>
  * Authentication-Results: example.com;
- *	dkim=pass header.d=example.org header.s=sel header.a=rsa-sha256 header.b=AbCdEf12;
- *	spf=fail reason="example.org does not designate 192.0.2.25 as permitted sender" smtp.mailfrom=example.org;
- *	dmarc=pass (p=reject sp=reject dis=pass) header.from=example.org polrec.p=reject</pre></li>
+ *     dkim=pass header.d=example.org header.s=sel header.a=rsa-sha256 header.b=AbCdEf12;
+ *     spf=fail reason="example.org does not designate 192.0.2.25 as permitted sender" smtp.mailfrom=example.org;
+ *     dmarc=pass (p=reject sp=reject dis=pass) header.from=example.org polrec.p=reject</pre></li>
  * <li>the disposition applied, by {@code enforcement}: {@code monitor} (the default: nothing is
  *     quarantined nor rejected), {@code quarantine} (reject is applied as quarantine) or
  *     {@code enforce}. The mailet does not route the mail: matchers do

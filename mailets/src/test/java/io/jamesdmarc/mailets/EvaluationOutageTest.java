@@ -101,7 +101,7 @@ class EvaluationOutageTest {
             // James starts again with the database back: the spool is replayed into it
             try (JamesPipeline james = james(properties)) {
                 SqlProbe sql = awaitStored(ids.size());
-                assertThat(sql.strings("SELECT id FROM evaluations")).containsExactlyInAnyOrderElementsOf(ids.values());
+                assertThat(sql.strings("SELECT record_id FROM evaluations")).containsExactlyInAnyOrderElementsOf(ids.values());
                 assertThat(sql.strings("SELECT CONCAT(result, ' ', disposition, ' ', COUNT(*)) FROM evaluations "
                     + "GROUP BY result, disposition ORDER BY result"))
                     .containsExactly("fail reject " + 2 * PER_PHASE, "pass pass " + 2 * PER_PHASE);
