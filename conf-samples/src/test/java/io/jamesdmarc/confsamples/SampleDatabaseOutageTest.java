@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.time.Duration;
 
 import jakarta.mail.MessagingException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.jamesdmarc.mailets.testing.DmarcZone;
 import io.jamesdmarc.mailets.testing.GeneratedReport;
 import io.jamesdmarc.mailets.testing.InboundMail;
 import io.jamesdmarc.mailets.testing.JamesPipeline;
@@ -22,7 +24,8 @@ import io.jamesdmarc.storage.testing.TestDatabase;
 /**
  * The sample's choice for a database outage ({@code onMailetException} propagate): James starts,
  * a report mail fails back to James's spooler (which retries it, then keeps it in its error
- * repository) instead of being bounced or delivered unstored, and the retry stores it.
+ * repository) instead of being bounced or delivered unstored, and the retry stores it; its DMARC
+ * evaluation, made on every attempt and spooled while the database was away, is recorded once.
  */
 class SampleDatabaseOutageTest {
 
@@ -33,9 +36,10 @@ class SampleDatabaseOutageTest {
     void aReportMailIsRetriedByJamesUntilTheDatabaseIsBack() throws Exception {
         URI direct = URI.create(DB.config().url().substring("jdbc:".length()));
         byte[] mail = GeneratedReport.of(7, "example.com", 20).mail("outage@reporter.example");
-        try (TcpProxy proxy = TcpProxy.start(direct.getHost(), direct.getPort())) {
+        try (TcpProxy proxy = TcpProxy.start(direct.getHost(), direct.getPort()); DmarcZone dns = DmarcZone.start()) {
             proxy.stop();
-            try (JamesPipeline james = Samples.james(DB.config(), "jdbc:mariadb://127.0.0.1:" + proxy.port() + direct.getPath()).start()) {
+            try (JamesPipeline james = Samples.james(DB.config(), "jdbc:mariadb://127.0.0.1:" + proxy.port() + direct.getPath(),
+                    dns.dnsServers()).start()) {
                 for (int attempt = 1; attempt <= 2; attempt++) {
                     assertThatThrownBy(() -> james.service(InboundMail.of("Mail1", mail, ReportMails.REPORTER, "dmarc-rua@example.com")))
                         .isInstanceOf(MessagingException.class).hasMessageContaining("not stored");
@@ -50,6 +54,16 @@ class SampleDatabaseOutageTest {
                     .containsExactly("20 1");
                 assertThat(james.standIns().seen()).extracting(StandInRecorder.Seen::standIn, StandInRecorder.Seen::mailName)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("LocalDelivery", "Mail1"));
+
+                // evaluated on each of the three attempts, spooled while the database was away: recorded once
+                SqlProbe sql = new SqlProbe(DB.dataSource());
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (sql.count("evaluations") == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                Thread.sleep(200);
+                assertThat(sql.strings("SELECT CONCAT(message_id, ' ', result) FROM evaluations"))
+                    .containsExactly("<outage@reporter.example> none");
             }
         }
     }

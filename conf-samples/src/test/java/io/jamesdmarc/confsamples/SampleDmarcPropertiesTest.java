@@ -7,26 +7,39 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.utils.PropertiesProvider;
-import org.apache.mailet.MailetConfig;
 import org.apache.mailet.MailetException;
+import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.jamesdmarc.mailets.evaluate.Enforcement;
+import io.jamesdmarc.mailets.evaluate.EvaluateConfiguration;
 import io.jamesdmarc.mailets.settings.DmarcSettings;
 import io.jamesdmarc.model.ParseLimits;
+import io.jamesdmarc.model.dns.DnsSettings;
+import io.jamesdmarc.model.evaluation.EvaluationSettings;
+import io.jamesdmarc.model.evaluation.auth.DkimVerifier;
 import io.jamesdmarc.storage.DatabaseConfig;
+import io.jamesdmarc.storage.evaluation.RecorderSettings;
 
-/** {@code conf-samples/dmarc.properties}, as it is, read by James's PropertiesProvider into the plugin's settings. */
+/**
+ * {@code conf-samples/dmarc.properties}, as it is, read by James's PropertiesProvider into the plugin's
+ * settings: every key is one the plugin's mailets take, every value the documented default.
+ */
 class SampleDmarcPropertiesTest {
 
     private static final String PASSWORD_VARIABLE = "DMARC_DB_PASSWORD";
+    private static final String RECEIVER = "io.jamesdmarc.mailets.DmarcReportReceiver";
+    private static final String EVALUATOR = "io.jamesdmarc.mailets.DmarcEvaluate";
 
     @TempDir
     Path james;
@@ -37,13 +50,28 @@ class SampleDmarcPropertiesTest {
         sample.load(Files.newBufferedReader(Samples.file("dmarc.properties"), StandardCharsets.UTF_8));
         Set<String> known = new HashSet<>(DmarcSettings.DATABASE_KEYS);
         known.addAll(DmarcSettings.PARSE_LIMIT_KEYS);
+        known.addAll(EvaluateConfiguration.keys());
+        // set per mailet in mailetcontainer.xml, or left to its default (the system's DNS resolvers)
+        known.removeAll(Set.of(EvaluateConfiguration.AUTHSERV_ID, EvaluateConfiguration.ENFORCEMENT, DmarcSettings.KEY_DNS_SERVERS));
         assertThat(sample.stringPropertyNames()).isEqualTo(known);
 
-        DmarcSettings settings = settings();
+        DmarcSettings settings = settings(RECEIVER, Map.of());
         assertThat(settings.parseLimits()).isEqualTo(ParseLimits.DEFAULTS);
         assertThat(settings.value(DatabaseConfig.KEY_URL)).contains("jdbc:mariadb://127.0.0.1:3306/dmarc");
         assertThat(settings.value(DatabaseConfig.KEY_USER)).contains("dmarc");
         assertThat(settings.number(DatabaseConfig.KEY_POOL_SIZE, 0, 1, DatabaseConfig.MAX_POOL_SIZE)).isEqualTo(DatabaseConfig.DEFAULT_POOL_SIZE);
+
+        EvaluateConfiguration evaluation = EvaluateConfiguration.read(
+            settings(EVALUATOR, Map.of(DatabaseConfig.KEY_PASSWORD, "from-the-mailet")), context(), fileSystem());
+        DnsSettings system = DnsSettings.system();
+        assertThat(evaluation.dns()).isEqualTo(system);
+        assertThat(evaluation.evaluation()).isEqualTo(EvaluationSettings.DEFAULTS);
+        assertThat(evaluation.maxSignatures()).isEqualTo(DkimVerifier.DEFAULT_MAX_SIGNATURES);
+        assertThat(evaluation.enforcement()).as("the default; the sample mailetcontainer.xml sets it").isEqualTo(Enforcement.MONITOR);
+        assertThat(evaluation.authservId()).isEqualTo("example.com");
+        assertThat(evaluation.recorder()).contains(RecorderSettings.defaults(
+            james.resolve("var/james-dmarc/evaluation-spool").toAbsolutePath()));
+        assertThat(evaluation.database()).hasValueSatisfying(database -> assertThat(database.password()).isEqualTo("from-the-mailet"));
     }
 
     @Test
@@ -59,11 +87,27 @@ class SampleDmarcPropertiesTest {
     }
 
     private DmarcSettings settings() throws Exception {
-        Files.createDirectories(james.resolve("conf"));
-        Files.copy(Samples.file("dmarc.properties"), james.resolve("conf/dmarc.properties"));
+        return settings(RECEIVER, Map.of());
+    }
+
+    /** The settings of mailet {@code mailet} with the given init parameters, James reading the sample file from its conf/ folder. */
+    private DmarcSettings settings(String mailet, Map<String, String> initParameters) throws Exception {
+        if (!Files.exists(james.resolve("conf/dmarc.properties"))) {
+            Files.createDirectories(james.resolve("conf"));
+            Files.copy(Samples.file("dmarc.properties"), james.resolve("conf/dmarc.properties"));
+        }
         Configuration configuration = Configuration.builder().workingDirectory(james.toFile()).build();
         PropertiesProvider provider = new PropertiesProvider(new FileSystemImpl(configuration.directories()), configuration.configurationPath());
-        MailetConfig noParameters = FakeMailetConfig.builder().mailetName("io.jamesdmarc.mailets.DmarcReportReceiver").build();
-        return DmarcSettings.load(provider, noParameters);
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName(mailet);
+        initParameters.forEach(config::setProperty);
+        return DmarcSettings.load(provider, config.build());
+    }
+
+    private FileSystemImpl fileSystem() {
+        return new FileSystemImpl(Configuration.builder().workingDirectory(james.toFile()).build().directories());
+    }
+
+    private static FakeMailContext context() throws Exception {
+        return FakeMailContext.builder().postmaster(new MailAddress("postmaster@example.com")).build();
     }
 }

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.jamesdmarc.mailets.DmarcReportReceiver;
+import io.jamesdmarc.mailets.testing.DmarcZone;
 import io.jamesdmarc.mailets.testing.GeneratedReport;
 import io.jamesdmarc.mailets.testing.InboundMail;
 import io.jamesdmarc.mailets.testing.JamesPipeline;
@@ -68,13 +70,25 @@ class SampleMailetContainerTest {
     private static final AtomicInteger MAIL_NUMBER = new AtomicInteger();
     private static final Pattern MADE_UP = Pattern.compile("(?m)^(Message-ID: <[0-9.]+@localhost>|Date: .*)\r\n");
 
+    /**
+     * This server's Authentication-Results field, which the sample adds on top of every mail it
+     * evaluates: on top of what the receiver reads; on delivery, only the fields James itself puts on
+     * top when a mailet of its own (RemoveMimeHeader in its transport processor) has changed the
+     * header come before it: MIME-Version, and the Date and Message-ID it makes up for a mail
+     * without them (with james-dmarc or without it alike).
+     */
+    private static final Pattern OUR_AUTHENTICATION_RESULTS = Pattern.compile("^((?:MIME-Version|Date|Message-ID): [^\r]*\r\n)*"
+        + "(Authentication-Results: " + Pattern.quote(JamesPipeline.DEFAULT_DOMAIN) + ";[^\r]*(\r\n\t[^\r]*)*\r\n)");
+
+    private static DmarcZone dns;
     private static JamesPipeline james;
     /** The same James without james-dmarc: what it delivers is what the sample must deliver. */
     private static JamesPipeline withoutJamesDmarc;
 
     @BeforeAll
     static void startJames() throws Exception {
-        james = Samples.james(DB.config(), DB.config().url()).start();
+        dns = DmarcZone.start();
+        james = Samples.james(DB.config(), DB.config().url(), dns.dnsServers()).start();
         withoutJamesDmarc = Samples.jamesWithoutJamesDmarc().start();
     }
 
@@ -84,6 +98,9 @@ class SampleMailetContainerTest {
             if (server != null) {
                 server.close();
             }
+        }
+        if (dns != null) {
+            dns.close();
         }
     }
 
@@ -175,7 +192,8 @@ class SampleMailetContainerTest {
         } else {
             Map<String, Object> kept = single(rejected);
             long id = ((Number) kept.get("rejected_input_id")).longValue();
-            assertThat(DB.database().storedReports().rejectedInput(id)).as("the mail's bytes, kept as received").contains(bytes);
+            assertThat(ourFieldThen(DB.database().storedReports().rejectedInput(id).orElseThrow())).as("the mail's bytes, kept as received")
+                .isEqualTo(bytes);
             Map<String, Object> why = single(rows("SELECT location, problem, reason FROM rejected_inputs WHERE id = ?", id));
             assertThat(why.get("location")).isEqualTo("message");
             assertThat(Stream.of(ReportParseException.Problem.values()).map(Enum::name)).contains((String) why.get("problem"));
@@ -229,14 +247,18 @@ class SampleMailetContainerTest {
 
         long id = ((Number) single(rows("SELECT r.id FROM rejected_inputs r JOIN received_messages m ON m.id = r.received_message_id "
             + "WHERE m.origin_key = 'Question1'")).get("id")).longValue();
-        assertThat(DB.database().storedReports().rejectedInput(id)).contains(bytes);
+        // kept as received, below the Authentication-Results field DmarcEvaluate added before the receiver read it
+        assertThat(ourFieldThen(DB.database().storedReports().rejectedInput(id).orElseThrow())).isEqualTo(bytes);
         assertThat(seen("Question1")).extracting(StandInRecorder.Seen::standIn, StandInRecorder.Seen::state)
             .containsExactly(org.assertj.core.groups.Tuple.tuple("LocalDelivery", "local-delivery"));
         deliveredAsJamesAloneDoes("Question1");
         assertThat(james.metrics().countFor(DmarcReportReceiver.METRIC_UNPARSEABLE)).isEqualTo(unparseable + 1);
     }
 
-    /** What LocalDelivery got of the mail, the same with james-dmarc as without it. */
+    /**
+     * What LocalDelivery got of the mail, the same with james-dmarc as without it but for this server's
+     * Authentication-Results field on top (DmarcEvaluate adds it to every mail received).
+     */
     private static StandInRecorder.Seen deliveredAsJamesAloneDoes(String mailName) {
         List<StandInRecorder.Seen> with = james.standIns().seen("LocalDelivery").stream().filter(s -> s.mailName().equals(mailName)).toList();
         List<StandInRecorder.Seen> without = withoutJamesDmarc.standIns().seen("LocalDelivery").stream()
@@ -244,7 +266,11 @@ class SampleMailetContainerTest {
         assertThat(with).hasSize(1);
         assertThat(without).hasSize(1);
         assertThat(with.get(0).state()).isEqualTo(without.get(0).state());
-        assertThat(withoutMadeUpHeaders(with.get(0).message())).as("the bytes delivered")
+        String delivered = new String(with.get(0).message(), StandardCharsets.ISO_8859_1);
+        Matcher ours = OUR_AUTHENTICATION_RESULTS.matcher(delivered);
+        assertThat(ours.lookingAt()).as("this server's Authentication-Results on top of %s", delivered).isTrue();
+        String withoutOurs = delivered.substring(0, ours.start(2)) + delivered.substring(ours.end(2));
+        assertThat(withoutMadeUpHeaders(withoutOurs.getBytes(StandardCharsets.ISO_8859_1))).as("the bytes delivered")
             .isEqualTo(withoutMadeUpHeaders(without.get(0).message()));
         return with.get(0);
     }
@@ -259,6 +285,14 @@ class SampleMailetContainerTest {
         int end = text.indexOf("\r\n\r\n");
         String headers = end < 0 ? text : text.substring(0, end + 2);
         return MADE_UP.matcher(headers).replaceAll("") + (end < 0 ? "" : text.substring(end + 2));
+    }
+
+    /** What follows this server's Authentication-Results field, which must come first. */
+    private static byte[] ourFieldThen(byte[] stored) {
+        String text = new String(stored, StandardCharsets.ISO_8859_1);
+        Matcher ours = OUR_AUTHENTICATION_RESULTS.matcher(text);
+        assertThat(ours.lookingAt() && ours.start(2) == 0).as("this server's Authentication-Results first in %s", text).isTrue();
+        return text.substring(ours.end()).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static List<StandInRecorder.Seen> seen(String mailName) {

@@ -15,11 +15,15 @@ import io.jamesdmarc.storage.DatabaseConfig;
 /** The sample files of this folder, as operators copy them, and James loaded with them. */
 public final class Samples {
 
-    /** The lines of dmarc.properties that say where the database is: the only ones a test changes. */
-    /** A marked addition to James's configuration: its comment and the mailet after it. */
+    /** A marked addition to James's configuration: its comment and the mailet or processor after it. */
     private static final Pattern JAMES_DMARC_ADDITION = Pattern.compile(
-        "(?s)\\s*<!-- james-dmarc:.*?-->\\s*<mailet [^>]*class=\"io\\.jamesdmarc\\.[^\"]+\">.*?</mailet>");
+        "(?s)\\s*<!-- james-dmarc:.*?-->\\s*(<mailet [^>]*/>|<mailet [^>]*[^/]>.*?</mailet>|<processor [^>]*>.*?</processor>)");
+    /** The lines of dmarc.properties that say where the database is: the only ones a test changes. */
     private static final Pattern CONNECTION_LINE = Pattern.compile("(?m)^(db\\.(url|user|password))\\s*=.*$");
+    /** The sample's line that says which DNS servers to ask: a test points it at its own. */
+    private static final Pattern DNS_SERVERS_LINE = Pattern.compile("(?m)^# dns\\.servers = .*$");
+    /** The sample's enforcement of DMARC policies. */
+    public static final String SAMPLE_ENFORCEMENT = "<enforcement>enforce</enforcement>";
 
     private Samples() {
     }
@@ -36,9 +40,17 @@ public final class Samples {
         }
     }
 
-    /** The sample dmarc.properties, every line as written but db.url, db.user and db.password, which point at {@code database}. */
-    public static String dmarcProperties(DatabaseConfig database, String url) {
-        Matcher line = CONNECTION_LINE.matcher(text("dmarc.properties"));
+    /**
+     * The sample dmarc.properties, every line as written but db.url, db.user and db.password, which
+     * point at {@code database}, and the commented-out dns.servers, which is set to {@code dnsServers}
+     * (a test's DNS server: the sample's default, the system's resolvers, would ask the Internet).
+     */
+    public static String dmarcProperties(DatabaseConfig database, String url, String dnsServers) {
+        Matcher dns = DNS_SERVERS_LINE.matcher(text("dmarc.properties"));
+        if (!dns.find()) {
+            throw new IllegalStateException("the sample dmarc.properties should show dns.servers, commented out");
+        }
+        Matcher line = CONNECTION_LINE.matcher(dns.replaceFirst(Matcher.quoteReplacement("dns.servers = " + dnsServers)));
         StringBuilder out = new StringBuilder();
         int replaced = 0;
         while (line.find()) {
@@ -73,10 +85,27 @@ public final class Samples {
             .replace("<processors>", "<processors enableJmx=\"false\">"));
     }
 
-    /** James with the sample mailetcontainer.xml as it is, and the sample dmarc.properties pointed at {@code url}. */
-    public static JamesPipeline.Builder james(DatabaseConfig database, String url) {
+    /**
+     * James with the sample mailetcontainer.xml as it is, and the sample dmarc.properties pointed at
+     * {@code url} and at the DNS servers {@code dnsServers}.
+     */
+    public static JamesPipeline.Builder james(DatabaseConfig database, String url, String dnsServers) {
         return JamesPipeline.builder()
-            .mailetContainer(file("mailetcontainer.xml"))
-            .dmarcProperties(dmarcProperties(database, url));
+            .mailetContainerXml(mailetContainer(SAMPLE_ENFORCEMENT))
+            .dmarcProperties(dmarcProperties(database, url, dnsServers));
+    }
+
+    /**
+     * The sample mailetcontainer.xml with DmarcEvaluate's enforcement set as {@code enforcement}
+     * says ({@code <enforcement>monitor</enforcement>}...): the one line an operator changes to go
+     * from one to another.
+     */
+    public static String mailetContainer(String enforcement) {
+        String sample = text("mailetcontainer.xml");
+        int at = sample.indexOf(SAMPLE_ENFORCEMENT);
+        if (at < 0 || sample.indexOf(SAMPLE_ENFORCEMENT, at + 1) >= 0) {
+            throw new IllegalStateException("the sample should set DmarcEvaluate's enforcement once, as " + SAMPLE_ENFORCEMENT);
+        }
+        return sample.replace(SAMPLE_ENFORCEMENT, enforcement);
     }
 }

@@ -20,12 +20,17 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.jamesdmarc.mailets.evaluate.RecorderMetrics;
 import io.jamesdmarc.mailets.testing.GeneratedReport;
 import io.jamesdmarc.mailets.testing.ReportMails;
 import io.jamesdmarc.model.testing.Corpus;
+import io.jamesdmarc.model.testing.LoopbackDnsServer;
+import io.jamesdmarc.model.vocabulary.DmarcResult;
 import io.jamesdmarc.storage.testing.SqlProbe;
 import io.jamesdmarc.storage.testing.TestDatabase;
 
@@ -42,9 +47,22 @@ class PluginJarIT {
     @RegisterExtension
     static final TestDatabase DB = new TestDatabase();
 
+    /** DmarcEvaluate's DNS: no record anywhere, so every mail is "none" (and nothing asks the Internet). */
+    private static LoopbackDnsServer dns;
+
+    @BeforeAll
+    static void startDns() {
+        dns = LoopbackDnsServer.start();
+    }
+
+    @AfterAll
+    static void stopDns() {
+        dns.close();
+    }
+
     /** What the jar may hold: our code and the three libraries James does not ship. */
     private static final Pattern SHIPPED = Pattern.compile(
-        "(META-INF/versions/\\d+/)?(io/jamesdmarc/(model|storage|mailets)/|com/zaxxer/hikari/|org/mariadb/jdbc/|org/flywaydb/).*");
+        "(META-INF/versions/\\d+/)?(io/jamesdmarc/(model|storage|mailets|matchers)/|com/zaxxer/hikari/|org/mariadb/jdbc/|org/flywaydb/).*");
     /** Where our classes and the shipped libraries sit on the test class path. */
     private static final Pattern OURS_OR_SHIPPED = Pattern.compile(
         ".*(/target/classes/?|/james-dmarc-(model|storage|mailets)-[^/]*(?<!-tests)\\.jar|/HikariCP-[^/]*\\.jar"
@@ -73,6 +91,8 @@ class PluginJarIT {
         }
         assertThat(classes).allSatisfy(name -> assertThat(name).matches(SHIPPED));
         assertThat(classes).contains("io/jamesdmarc/mailets/DmarcReportReceiver.class", "io/jamesdmarc/mailets/settings/DmarcSettings.class",
+            "io/jamesdmarc/mailets/DmarcEvaluate.class", "io/jamesdmarc/matchers/IsDmarcDisposition.class",
+            "io/jamesdmarc/storage/evaluation/EvaluationRecorder.class", "io/jamesdmarc/model/evaluation/message/MessageEvaluator.class",
             "io/jamesdmarc/model/unpack/ReportExtractor.class", "io/jamesdmarc/storage/ingest/ReportStore.class",
             "com/zaxxer/hikari/HikariDataSource.class", "org/mariadb/jdbc/Driver.class", "org/flywaydb/core/Flyway.class",
             "org/flywaydb/database/mysql/mariadb/MariaDBDatabaseType.class");
@@ -94,7 +114,7 @@ class PluginJarIT {
         GeneratedReport report = GeneratedReport.of(42, "example.com", 20);
         String xml = Files.readString(Corpus.projectRoot().resolve("conf-samples/mailetcontainer.xml"), StandardCharsets.UTF_8);
         String properties = "db.url = " + DB.config().url() + "\ndb.user = " + DB.config().user() + "\ndb.password = "
-            + DB.config().password() + "\n";
+            + DB.config().password() + "\ndns.servers = 127.0.0.1:" + dns.address().getPort() + "\nevaluations.batchDelayMillis = 0\n";
 
         List<URL> jamesOnly = new ArrayList<>();
         for (String entry : testClassPath()) {
@@ -115,14 +135,18 @@ class PluginJarIT {
             List<String> lines = ((List<?>) Class.forName("io.jamesdmarc.mailets.testing.IsolatedPipelineRun", true, james)
                 .getMethod("run", Path.class, String.class, String.class, byte[].class, String.class, String.class, String.class, List.class)
                 .invoke(null, jar, xml, properties, report.mail("isolated@reporter.example"), "Mail1", ReportMails.REPORTER,
-                    "dmarc-rua@example.com", List.of(DmarcReportReceiver.METRIC_STORED, DmarcReportReceiver.METRIC_STORE_ERRORS)))
+                    "dmarc-rua@example.com", List.of(DmarcReportReceiver.METRIC_STORED, DmarcReportReceiver.METRIC_STORE_ERRORS,
+                        DmarcEvaluate.resultMetric(DmarcResult.NONE), RecorderMetrics.RECORDED)))
                 .stream().map(String::valueOf).toList();
 
             String extensionsJar = "/extensions-jars/" + jar.getFileName();
             assertThat(lines).anySatisfy(line -> assertThat(line)
                 .startsWith("mailet io.jamesdmarc.mailets.DmarcReportReceiver from file:").endsWith(extensionsJar));
+            assertThat(lines).anySatisfy(line -> assertThat(line)
+                .startsWith("mailet io.jamesdmarc.mailets.DmarcEvaluate from file:").endsWith(extensionsJar));
             assertThat(lines).contains("seen LocalDelivery Mail1 [dmarc-rua@example.com]",
-                "metric " + DmarcReportReceiver.METRIC_STORED + "=1", "metric " + DmarcReportReceiver.METRIC_STORE_ERRORS + "=0");
+                "metric " + DmarcReportReceiver.METRIC_STORED + "=1", "metric " + DmarcReportReceiver.METRIC_STORE_ERRORS + "=0",
+                "metric " + DmarcEvaluate.resultMetric(DmarcResult.NONE) + "=1");
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {
@@ -131,7 +155,9 @@ class PluginJarIT {
 
         SqlProbe sql = new SqlProbe(DB.dataSource());
         assertThat(sql.strings("SELECT CONCAT(report_id, ' ', record_count) FROM aggregate_reports")).containsExactly(report.reportId() + " 20");
-        assertThat(sql.strings("SELECT origin_key FROM received_messages")).containsExactly("Mail1");
+        assertThat(sql.strings("SELECT CONCAT(origin_key, ' ', dmarc_result) FROM received_messages")).containsExactly("Mail1 none");
+        // recorded by the jar's recorder before James stopped
+        assertThat(sql.strings("SELECT CONCAT(message_id, ' ', result) FROM evaluations")).containsExactly("<isolated@reporter.example> none");
     }
 
     /** The test class path, as the failsafe plugin gives it (in its booter jar's manifest when not on the command line). */

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import io.jamesdmarc.confsamples.Samples;
 import io.jamesdmarc.mailets.DmarcReportReceiver;
+import io.jamesdmarc.mailets.testing.DmarcZone;
 import io.jamesdmarc.mailets.testing.GeneratedReport;
 import io.jamesdmarc.mailets.testing.InboundMail;
 import io.jamesdmarc.mailets.testing.JamesPipeline;
@@ -64,7 +65,8 @@ public final class PipelineBenchmark {
         List<byte[]> measured = reportMails("measured", mails);
 
         try (TestDatabase db = TestDatabase.create("pipeline_benchmark");
-             JamesPipeline james = Samples.james(db.config(), db.config().url()).keepMessages(false).start()) {
+             DmarcZone dns = DmarcZone.start();
+             JamesPipeline james = Samples.james(db.config(), db.config().url(), dns.dnsServers()).keepMessages(false).start()) {
             SqlProbe sql = new SqlProbe(db.dataSource());
             System.out.printf(Locale.ROOT, "database: %s (%s); %d spool threads; %s; heap max %d MB; %d mails of one %d-record "
                 + "gzipped report (%,d bytes on average)%n", db.name(), sql.strings("SELECT VERSION()").get(0), threads,

@@ -13,6 +13,7 @@ import jakarta.mail.internet.MimeUtility;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
+import io.jamesdmarc.mailets.MailNames;
 import io.jamesdmarc.storage.ingest.ReceivedMessage;
 
 /**
@@ -22,12 +23,6 @@ import io.jamesdmarc.storage.ingest.ReceivedMessage;
  */
 public final class ReportMailIdentity {
 
-    /**
-     * The suffixes James appends to a mail's name when it copies the mail, e.g. to split it between
-     * recipients a matcher took and those it left ({@code Mail1718-abc!x7Kq}): each retry of the
-     * original splits it again under a new suffix, so the name without them is what stays the same.
-     */
-    private static final Pattern COPY_SUFFIXES = Pattern.compile("(![A-Za-z0-9]{4})+$");
     private static final Pattern FOLDING = Pattern.compile("\r?\n[ \t]*");
 
     private final ReportMailAuthentication authentication;
@@ -40,7 +35,7 @@ public final class ReportMailIdentity {
 
     public ReceivedMessage of(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        ReceivedMessage.Builder builder = ReceivedMessage.mail(originKey(mail.getName()),
+        ReceivedMessage.Builder builder = ReceivedMessage.mail(MailNames.originKey(mail.getName()),
                 mail.getLastUpdated() == null ? clock.instant() : mail.getLastUpdated().toInstant())
             .envelopeSender(mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(null))
             .recipients(mail.getRecipients().stream().map(MailAddress::asString).toList())
@@ -54,12 +49,6 @@ public final class ReportMailIdentity {
             builder.sizeBytes(size);
         }
         return builder.build();
-    }
-
-    /** The mail's name without the suffixes of James's copies: the same for every retry of one received mail. */
-    static String originKey(String mailName) {
-        String key = COPY_SUFFIXES.matcher(mailName).replaceFirst("");
-        return key.isEmpty() ? mailName : key;
     }
 
     /** A header field's first value, unfolded, encoded words decoded (as written when they do not decode). */

@@ -19,6 +19,7 @@ import jakarta.mail.util.SharedByteArrayInputStream;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 
+import io.jamesdmarc.mailets.ServiceLookupCache;
 import io.jamesdmarc.model.ReportParseException;
 import io.jamesdmarc.model.aggregate.AggregateReadSummary;
 import io.jamesdmarc.model.aggregate.AggregateReport;
@@ -48,7 +49,6 @@ public final class ReportMailIngester {
     static final String WHOLE_MESSAGE = "message";
     /** For parsing only: lenient about addresses, as reporters are. */
     private static final Session SESSION = Session.getInstance(lenientAddresses());
-    private static final ServiceLookupCache SERVICE_LOOKUPS = new ServiceLookupCache(ReportMailIngester.class.getClassLoader());
 
     private final ReportExtractor extractor;
     private final ReportMailIdentity identity;
@@ -59,14 +59,7 @@ public final class ReportMailIngester {
     }
 
     public Receipt ingest(Mail mail, ReportStore store) throws SQLException, MessagingException {
-        Thread thread = Thread.currentThread();
-        ClassLoader context = thread.getContextClassLoader();
-        thread.setContextClassLoader(SERVICE_LOOKUPS);
-        try {
-            return ingestWithCachedLookups(mail, store);
-        } finally {
-            thread.setContextClassLoader(context);
-        }
+        return ServiceLookupCache.<Receipt, SQLException, MessagingException>withCachedLookups(() -> ingestWithCachedLookups(mail, store));
     }
 
     private Receipt ingestWithCachedLookups(Mail mail, ReportStore store) throws SQLException, MessagingException {

@@ -1,6 +1,7 @@
 package io.jamesdmarc.mailets.settings;
 
 import java.io.FileNotFoundException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -27,6 +28,7 @@ import com.google.common.base.Splitter;
 
 import io.jamesdmarc.model.Limit;
 import io.jamesdmarc.model.ParseLimits;
+import io.jamesdmarc.model.dns.DnsSettings;
 import io.jamesdmarc.storage.DatabaseConfig;
 
 /**
@@ -62,6 +64,17 @@ public final class DmarcSettings {
     /** The limits on hostile input every mailet that reads reports takes: {@link Limit#key()}. */
     public static final Set<String> PARSE_LIMIT_KEYS = Arrays.stream(Limit.values()).map(Limit::key)
         .collect(Collectors.toUnmodifiableSet());
+    /** DNS servers for the plugin's DMARC, DKIM and SPF queries: comma-separated {@code host[:port]}; default: the system's resolvers. */
+    public static final String KEY_DNS_SERVERS = "dns.servers";
+    /** How long one DNS server has to answer one query, in milliseconds. */
+    public static final String KEY_DNS_TIMEOUT_MILLIS = "dns.timeoutMillis";
+    /** How often each DNS server is asked before a lookup is a temporary failure (temperror). */
+    public static final String KEY_DNS_ATTEMPTS = "dns.attempts";
+    /** DNS answers kept in the shared cache. */
+    public static final String KEY_DNS_CACHE_SIZE = "dns.cacheSize";
+    /** The DNS settings every mailet that asks DNS takes (see {@link #dnsSettings()}). */
+    public static final Set<String> DNS_KEYS = Set.of(KEY_DNS_SERVERS, KEY_DNS_TIMEOUT_MILLIS, KEY_DNS_ATTEMPTS, KEY_DNS_CACHE_SIZE);
+
     /** What James itself reads from a mailet's configuration: never an unknown parameter. */
     private static final Set<String> JAMES_KEYS = Set.of("onMailetException", "onMatchException");
 
@@ -195,6 +208,48 @@ public final class DmarcSettings {
             limits = limits.with(limit, value);
         }
         return limits;
+    }
+
+    /**
+     * One of {@code allowed} (compared without regard to case, returned as listed), or
+     * {@code defaultValue} when unset.
+     */
+    public String choice(String key, String defaultValue, List<String> allowed) throws MailetException {
+        Optional<String> text = value(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        return allowed.stream().filter(option -> option.equalsIgnoreCase(text.get())).findFirst()
+            .orElseThrow(() -> invalid(key, "must be one of " + String.join(", ", allowed), text.get()));
+    }
+
+    /**
+     * Where and how the plugin asks DNS: {@code dns.servers} (default: the system's resolvers, as
+     * {@code /etc/resolv.conf} lists them), {@code dns.timeoutMillis} (per server and query, default
+     * 3000), {@code dns.attempts} (default 2), {@code dns.cacheSize} (default 10000). A server that does
+     * not answer in time gives a temporary error (DMARC temperror), never "no record".
+     */
+    public DnsSettings dnsSettings() throws MailetException {
+        DnsSettings dns;
+        Optional<String> servers = value(KEY_DNS_SERVERS);
+        if (servers.isPresent()) {
+            try {
+                dns = DnsSettings.of(servers.get());
+            } catch (IllegalArgumentException e) {
+                throw invalid(KEY_DNS_SERVERS, "must list DNS servers (host or host:port, separated by commas): " + e.getMessage(),
+                    servers.get());
+            }
+        } else {
+            try {
+                dns = DnsSettings.system();
+            } catch (RuntimeException e) {
+                throw new MailetException(mailetName + ": " + KEY_DNS_SERVERS + " is not set and the system's DNS resolvers cannot be "
+                    + "read (" + e.getMessage() + "): give " + KEY_DNS_SERVERS + " as an init parameter or in " + FILE_DISPLAY_NAME, e);
+            }
+        }
+        return dns.withTimeout(Duration.ofMillis(number(KEY_DNS_TIMEOUT_MILLIS, DnsSettings.DEFAULT_TIMEOUT.toMillis(), 1, 60_000)))
+            .withAttempts((int) number(KEY_DNS_ATTEMPTS, DnsSettings.DEFAULT_ATTEMPTS, 1, 10))
+            .withCacheSize((int) number(KEY_DNS_CACHE_SIZE, DnsSettings.DEFAULT_CACHE_SIZE, 0, 10_000_000));
     }
 
     /** Where a setting's value comes from, for messages: the init parameter, the file, or nowhere. */

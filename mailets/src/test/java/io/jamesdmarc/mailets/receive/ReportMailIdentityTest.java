@@ -63,13 +63,4 @@ class ReportMailIdentityTest {
         assertThat(message.messageId()).isEmpty();
         assertThat(message.receivedAt()).isEqualTo(NOW);
     }
-
-    @Test
-    void copiesJamesMakesOfAMailAreTheSameMessage() {
-        assertThat(ReportMailIdentity.originKey("Mail1718-abcdef")).isEqualTo("Mail1718-abcdef");
-        assertThat(ReportMailIdentity.originKey("Mail1718-abcdef!x7Kq")).isEqualTo("Mail1718-abcdef");
-        assertThat(ReportMailIdentity.originKey("Mail1718-abcdef!x7Kq!9ZZa")).isEqualTo("Mail1718-abcdef");
-        assertThat(ReportMailIdentity.originKey("odd!names")).isEqualTo("odd!names");
-        assertThat(ReportMailIdentity.originKey("!abcd")).isEqualTo("!abcd");
-    }
 }

@@ -52,6 +52,16 @@ public final class DkimTestKey {
         return "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
     }
 
+    /**
+     * The private key in PEM (PKCS #8, {@code -----BEGIN PRIVATE KEY-----}), as a signer configured
+     * with a key file takes it (James's {@code DKIMSign}: {@code privateKey} or {@code privateKeyFilepath}).
+     */
+    public String privateKeyPem() {
+        return "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
+    }
+
     /** Publishes {@link #keyRecord()} for the selector and domain, split in strings of 255 characters as DNS needs. */
     public DkimTestKey publish(LoopbackDnsServer dns, String selector, String domain) {
         publish(dns, selector, domain, keyRecord());

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** How model values become column values; shared by the writers and the readers. */
-final class Columns {
+/** How model values become column values; shared by the writers and the readers of every storage package. */
+public final class Columns {
 
     /** DATETIME's range. */
     static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
@@ -26,14 +26,14 @@ final class Columns {
     }
 
     /** UTC wall time for a DATETIME column, or empty when the instant is outside what DATETIME holds. */
-    static Optional<LocalDateTime> utc(Instant instant) {
+    public static Optional<LocalDateTime> utc(Instant instant) {
         if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
             return Optional.empty();
         }
         return Optional.of(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
     }
 
-    static Instant instant(LocalDateTime utc) {
+    public static Instant instant(LocalDateTime utc) {
         return utc.toInstant(ZoneOffset.UTC);
     }
 
@@ -41,7 +41,7 @@ final class Columns {
      * The 16 bytes of an INET6 column: IPv6 as is, IPv4 as IPv4-mapped ({@code ::ffff:192.0.2.1}),
      * so that both sort and range-filter in one column.
      */
-    static byte[] inet6(InetAddress address) {
+    public static byte[] inet6(InetAddress address) {
         if (address instanceof Inet4Address) {
             byte[] mapped = new byte[16];
             System.arraycopy(IPV4_MAPPED_PREFIX, 0, mapped, 0, 12);
@@ -55,7 +55,7 @@ final class Columns {
     }
 
     /** The address an INET6 column holds, IPv4-mapped ones as IPv4. */
-    static InetAddress address(byte[] inet6) throws SQLException {
+    public static InetAddress address(byte[] inet6) throws SQLException {
         try {
             boolean mapped = inet6.length == 16;
             for (int i = 0; mapped && i < 12; i++) {
@@ -83,7 +83,7 @@ final class Columns {
         return fit(Optional.ofNullable(location).filter(text -> !text.isEmpty()), TEXT_CHARACTERS);
     }
 
-    static void text(PreparedStatement statement, int index, Optional<String> value) throws SQLException {
+    public static void text(PreparedStatement statement, int index, Optional<String> value) throws SQLException {
         if (value.isPresent()) {
             statement.setString(index, value.get());
         } else {

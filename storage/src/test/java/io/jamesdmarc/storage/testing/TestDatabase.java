@@ -106,7 +106,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
             for (String table : new String[] {"aggregate_daily_totals", "aggregate_source_spans", "aggregate_report_sources",
                 "aggregate_sources", "received_message_contents", "rejected_input_chunks", "rejected_inputs",
                 "failure_report_fields", "failure_reports", "aggregate_override_reasons", "aggregate_spf_results",
-                "aggregate_dkim_results", "aggregate_records", "aggregate_reports", "received_messages"}) {
+                "aggregate_dkim_results", "aggregate_records", "aggregate_reports", "received_messages", "evaluation_failures",
+                "evaluation_dkim_results", "evaluation_domains", "evaluations"}) {
                 statement.execute("TRUNCATE TABLE " + table);
             }
             statement.execute("SET FOREIGN_KEY_CHECKS = 1");

@@ -1,4 +1,4 @@
-package io.jamesdmarc.mailets.receive;
+package io.jamesdmarc.mailets;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The context class loader while a report mail is read. jakarta.mail, as James 3.9 ships it, looks
+ * The context class loader while the plugin reads a mail. jakarta.mail, as James 3.9 ships it, looks
  * its stream provider up with a {@link java.util.ServiceLoader} on the context class loader each
  * time it parses a header block or decodes a part, and jakarta.activation looks its mailcap files
  * up the same way: each look-up searches every jar of James's class path, and made up a third of
@@ -18,14 +18,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * (a server's jars do not change while it runs) and delegates everything else, class loading
  * included, to the plugin's own class loader. Thread-safe.
  */
-final class ServiceLookupCache extends ClassLoader {
+public final class ServiceLookupCache extends ClassLoader {
 
     private static final String SERVICE_FILES = "META-INF/";
+    private static final ServiceLookupCache PLUGIN = new ServiceLookupCache(ServiceLookupCache.class.getClassLoader());
+
+    /** Work that reads mail. */
+    @FunctionalInterface
+    public interface Work<T, X extends Exception, Y extends Exception> {
+        T run() throws X, Y;
+    }
 
     private final Map<String, List<URL>> resources = new ConcurrentHashMap<>();
 
     ServiceLookupCache(ClassLoader parent) {
         super("james-dmarc-service-lookups", parent);
+    }
+
+    /** Does {@code work} with the plugin's cache as the thread's context class loader, then restores the thread's own. */
+    public static <T, X extends Exception, Y extends Exception> T withCachedLookups(Work<T, X, Y> work) throws X, Y {
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(PLUGIN);
+        try {
+            return work.run();
+        } finally {
+            thread.setContextClassLoader(context);
+        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.jamesdmarc.mailets.receive;
+package io.jamesdmarc.mailets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.mail.util.StreamProvider;
 
 import org.junit.jupiter.api.Test;
+
+import io.jamesdmarc.mailets.receive.ReportMailIngester;
 
 class ServiceLookupCacheTest {
 
