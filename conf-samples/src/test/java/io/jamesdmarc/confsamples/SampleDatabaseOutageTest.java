@@ -3,7 +3,6 @@ package io.jamesdmarc.confsamples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.time.Duration;
 
 import jakarta.mail.MessagingException;
@@ -17,8 +16,8 @@ import io.jamesdmarc.mailets.testing.InboundMail;
 import io.jamesdmarc.mailets.testing.JamesPipeline;
 import io.jamesdmarc.mailets.testing.ReportMails;
 import io.jamesdmarc.mailets.testing.StandInRecorder;
-import io.jamesdmarc.mailets.testing.TcpProxy;
 import io.jamesdmarc.storage.testing.SqlProbe;
+import io.jamesdmarc.storage.testing.TcpProxy;
 import io.jamesdmarc.storage.testing.TestDatabase;
 
 /**
@@ -34,11 +33,10 @@ class SampleDatabaseOutageTest {
 
     @Test
     void aReportMailIsRetriedByJamesUntilTheDatabaseIsBack() throws Exception {
-        URI direct = URI.create(DB.config().url().substring("jdbc:".length()));
         byte[] mail = GeneratedReport.of(7, "example.com", 20).mail("outage@reporter.example");
-        try (TcpProxy proxy = TcpProxy.start(direct.getHost(), direct.getPort()); DmarcZone dns = DmarcZone.start()) {
+        try (TcpProxy proxy = TcpProxy.before(DB.config()); DmarcZone dns = DmarcZone.start()) {
             proxy.stop();
-            try (JamesPipeline james = Samples.james(DB.config(), "jdbc:mariadb://127.0.0.1:" + proxy.port() + direct.getPath(),
+            try (JamesPipeline james = Samples.james(DB.config(), proxy.config().url(),
                     dns.dnsServers()).start()) {
                 for (int attempt = 1; attempt <= 2; attempt++) {
                     assertThatThrownBy(() -> james.service(InboundMail.of("Mail1", mail, ReportMails.REPORTER, "dmarc-rua@example.com")))
@@ -47,7 +45,7 @@ class SampleDatabaseOutageTest {
                 assertThat(james.standIns().seen()).as("not bounced to the reporter, not delivered, not in a repository").isEmpty();
                 assertThat(james.sentMails()).isEmpty();
 
-                proxy.resume();
+                proxy.start();
                 james.service(InboundMail.of("Mail1", mail, ReportMails.REPORTER, "dmarc-rua@example.com"));
 
                 assertThat(new SqlProbe(DB.dataSource()).strings("SELECT CONCAT(record_count, ' ', message_count > 0) FROM aggregate_reports"))

@@ -5,7 +5,6 @@ import static io.jamesdmarc.mailets.DmarcReportReceiverTest.dmarcProperties;
 import static io.jamesdmarc.mailets.DmarcReportReceiverTest.mailetContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,8 +22,8 @@ import io.jamesdmarc.mailets.testing.GeneratedReport;
 import io.jamesdmarc.mailets.testing.InboundMail;
 import io.jamesdmarc.mailets.testing.JamesPipeline;
 import io.jamesdmarc.mailets.testing.ReportMails;
-import io.jamesdmarc.mailets.testing.TcpProxy;
 import io.jamesdmarc.storage.testing.SqlProbe;
+import io.jamesdmarc.storage.testing.TcpProxy;
 import io.jamesdmarc.storage.testing.TestDatabase;
 
 /**
@@ -44,11 +43,10 @@ class ConcurrentDeliveryTest {
     @Test
     void twentyThreadsOnTwoNodesStoreFiftyReportsOnce() throws Exception {
         List<GeneratedReport> reports = IntStream.range(0, REPORTS).mapToObj(i -> GeneratedReport.of(1000 + i, "example.com", RECORDS)).toList();
-        URI direct = URI.create(DB.config().url().substring("jdbc:".length()));
-        try (TcpProxy proxy = TcpProxy.start(direct.getHost(), direct.getPort());
+        try (TcpProxy proxy = TcpProxy.before(DB.config());
              // another URL for the same database: the second node gets a pool of its own, as another JVM would
              JamesPipeline nodeA = node(DB.config().url());
-             JamesPipeline nodeB = node("jdbc:mariadb://127.0.0.1:" + proxy.port() + direct.getPath())) {
+             JamesPipeline nodeB = node(proxy.config().url())) {
             ExecutorService spool = Executors.newFixedThreadPool(THREADS);
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> threads = new ArrayList<>();

@@ -6,7 +6,6 @@ import static io.jamesdmarc.mailets.DmarcReportReceiverTest.mailetContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 
 import jakarta.mail.MessagingException;
 
@@ -22,8 +21,8 @@ import io.jamesdmarc.mailets.testing.InboundMail;
 import io.jamesdmarc.mailets.testing.JamesPipeline;
 import io.jamesdmarc.mailets.testing.ReportMails;
 import io.jamesdmarc.mailets.testing.StandInRecorder;
-import io.jamesdmarc.mailets.testing.TcpProxy;
 import io.jamesdmarc.storage.testing.SqlProbe;
+import io.jamesdmarc.storage.testing.TcpProxy;
 import io.jamesdmarc.storage.testing.TestDatabase;
 
 /**
@@ -45,9 +44,8 @@ class DatabaseOutageTest {
     void proxy() throws Exception {
         DB.truncateAll();
         sql = new SqlProbe(DB.dataSource());
-        URI direct = URI.create(DB.config().url().substring("jdbc:".length()));
-        proxy = TcpProxy.start(direct.getHost(), direct.getPort());
-        proxiedUrl = "jdbc:mariadb://127.0.0.1:" + proxy.port() + direct.getPath();
+        proxy = TcpProxy.before(DB.config());
+        proxiedUrl = proxy.config().url();
     }
 
     @AfterEach
@@ -76,7 +74,7 @@ class DatabaseOutageTest {
             assertThat(james.standIns().seen()).as("neither delivered nor dropped: James keeps it to retry").isEmpty();
             assertThat(james.metrics().countFor(DmarcReportReceiver.METRIC_STORE_ERRORS)).isEqualTo(1);
 
-            proxy.resume();
+            proxy.start();
             james.service(reportMail("Mail1", 1)); // James's retry: the same mail again
 
             assertThat(sql.count("aggregate_reports")).isEqualTo(1);
@@ -88,14 +86,14 @@ class DatabaseOutageTest {
 
     @Test
     void lostWhileRunningThenBackTheRetriedMailIsStored() throws Exception {
-        proxy.resume();
+        proxy.start();
         try (JamesPipeline james = james("propagate")) {
             james.service(reportMail("Mail2", 2));
 
             proxy.stop(); // the pool's connections are cut, new ones refused
             assertThatThrownBy(() -> james.service(reportMail("Mail3", 3)))
                 .isInstanceOf(MessagingException.class).hasMessageContaining("DMARC report mail Mail3 not stored");
-            proxy.resume();
+            proxy.start();
             james.service(reportMail("Mail3", 3));
 
             assertThat(sql.count("aggregate_reports")).isEqualTo(2);
@@ -117,7 +115,7 @@ class DatabaseOutageTest {
                     StandInRecorder.Seen::state)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("ToRepository", "memory://var/mail/error/", Mail.ERROR));
 
-            proxy.resume();
+            proxy.start();
             james.service(reportMail("Mail4", 4)); // reprocessed from the error repository into root
 
             assertThat(sql.count("aggregate_reports")).isEqualTo(1);

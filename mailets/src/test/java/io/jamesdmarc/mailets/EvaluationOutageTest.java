@@ -2,7 +2,6 @@ package io.jamesdmarc.mailets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +27,8 @@ import io.jamesdmarc.mailets.evaluate.RecorderMetrics;
 import io.jamesdmarc.mailets.testing.DmarcZone;
 import io.jamesdmarc.mailets.testing.InboundMail;
 import io.jamesdmarc.mailets.testing.JamesPipeline;
-import io.jamesdmarc.mailets.testing.TcpProxy;
 import io.jamesdmarc.storage.testing.SqlProbe;
+import io.jamesdmarc.storage.testing.TcpProxy;
 import io.jamesdmarc.storage.testing.TestDatabase;
 
 /**
@@ -72,12 +71,11 @@ class EvaluationOutageTest {
 
     @Test
     void everyEvaluationIsStoredOnceThoughTheDatabaseWentAwayTwiceAndJamesStoppedWhileItWas() throws Exception {
-        URI direct = URI.create(DB.config().url().substring("jdbc:".length()));
         Map<String, String> ids = new ConcurrentHashMap<>();
         AtomicLong slowest = new AtomicLong();
         RecordingMetricFactory firstRun;
-        try (TcpProxy proxy = TcpProxy.start(direct.getHost(), direct.getPort())) {
-            String properties = "db.url = jdbc:mariadb://127.0.0.1:" + proxy.port() + direct.getPath() + "\n"
+        try (TcpProxy proxy = TcpProxy.before(DB.config())) {
+            String properties = "db.url = " + proxy.config().url() + "\n"
                 + "db.user = " + DB.config().user() + "\ndb.password = " + DB.config().password() + "\n"
                 + "dns.servers = " + zone.dnsServers() + "\n"
                 + "evaluations.spoolDirectory = " + spool + "\n"
@@ -88,7 +86,7 @@ class EvaluationOutageTest {
                 awaitStored(PER_PHASE);
                 proxy.stop();
                 run(james, 1, ids, slowest);
-                proxy.resume();
+                proxy.start();
                 run(james, 2, ids, slowest);
                 proxy.stop();
                 run(james, 3, ids, slowest);
@@ -96,7 +94,7 @@ class EvaluationOutageTest {
                 assertThat(james.standIns().seen("ToRepository")).as("every spoof rejected").hasSize(4 * PER_PHASE / 2);
             } // James stops while the database is away: what it still held goes to the spool
             assertThat(firstRun.countFor(RecorderMetrics.SPOOLED)).as("spooled while the database was away").isPositive();
-            proxy.resume();
+            proxy.start();
 
             // James starts again with the database back: the spool is replayed into it
             try (JamesPipeline james = james(properties)) {

@@ -21,11 +21,7 @@ import io.jamesdmarc.cli.inputs.Input;
 import io.jamesdmarc.cli.inputs.IoProblems;
 import io.jamesdmarc.cli.inputs.MailHeaders;
 import io.jamesdmarc.model.ReportParseException;
-import io.jamesdmarc.model.aggregate.AggregateReadSummary;
-import io.jamesdmarc.model.aggregate.AggregateReport;
-import io.jamesdmarc.model.aggregate.AggregateReportHandler;
 import io.jamesdmarc.model.aggregate.AggregateReportSource;
-import io.jamesdmarc.model.aggregate.ReportRecord;
 import io.jamesdmarc.model.failure.FailureReport;
 import io.jamesdmarc.model.unpack.ExtractionResult;
 import io.jamesdmarc.model.unpack.ReportExtractor;
@@ -228,7 +224,8 @@ public final class Importer {
 
         @Override
         public void aggregate(AggregateReportSource report) throws ReportParseException, SQLException {
-            AggregateReportSource counted = new Counted(report);
+            // records counted as they stream by, for the progress display
+            AggregateReportSource counted = report.observed(header -> { }, record -> recordsRead.incrementAndGet());
             attempts.add(store.storeAggregate(ref, large ? new PipelinedSource(counted) : counted));
         }
 
@@ -240,36 +237,6 @@ public final class Importer {
                 // read, but holds a value the schema cannot: kept raw like an unreadable part
                 unstorable.add(new Part(location, e));
             }
-        }
-    }
-
-    /** A report whose records are counted as they stream by, for the progress display. */
-    private final class Counted implements AggregateReportSource {
-        private final AggregateReportSource source;
-
-        Counted(AggregateReportSource source) {
-            this.source = source;
-        }
-
-        @Override
-        public String location() {
-            return source.location();
-        }
-
-        @Override
-        public <X extends Exception> AggregateReadSummary read(AggregateReportHandler<X> handler) throws ReportParseException, X {
-            return source.read(new AggregateReportHandler<X>() {
-                @Override
-                public void header(AggregateReport report) throws X {
-                    handler.header(report);
-                }
-
-                @Override
-                public void record(ReportRecord record) throws X {
-                    handler.record(record);
-                    recordsRead.incrementAndGet();
-                }
-            });
         }
     }
 }

@@ -190,22 +190,8 @@ final class ApiViews {
     }
 
     private static SeriesPoint point(String date, List<DailyFigures> days) {
-        long reports = 0;
-        long messages = 0;
-        long pass = 0;
-        long none = 0;
-        long quarantine = 0;
-        long reject = 0;
-        long failures = 0;
-        for (DailyFigures day : days) {
-            reports += day.reports();
-            messages += day.messages();
-            pass += day.passMessages();
-            none += day.none();
-            quarantine += day.quarantine();
-            reject += day.reject();
-            failures += day.failureReports();
-        }
-        return new SeriesPoint(date, reports, messages, pass, messages - pass, rate(pass, messages), none, quarantine, reject, failures);
+        DailyFigures.Totals t = DailyFigures.sum(days);
+        return new SeriesPoint(date, t.reports(), t.messages(), t.passMessages(), t.messages() - t.passMessages(),
+            rate(t.passMessages(), t.messages()), t.none(), t.quarantine(), t.reject(), t.failureReports());
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import jakarta.mail.MessagingException;
@@ -21,11 +22,8 @@ import org.apache.mailet.Mail;
 
 import io.jamesdmarc.mailets.ServiceLookupCache;
 import io.jamesdmarc.model.ReportParseException;
-import io.jamesdmarc.model.aggregate.AggregateReadSummary;
 import io.jamesdmarc.model.aggregate.AggregateReport;
-import io.jamesdmarc.model.aggregate.AggregateReportHandler;
 import io.jamesdmarc.model.aggregate.AggregateReportSource;
-import io.jamesdmarc.model.aggregate.ReportRecord;
 import io.jamesdmarc.model.failure.FailureReport;
 import io.jamesdmarc.model.unpack.ExtractionResult.UnreadablePart;
 import io.jamesdmarc.model.unpack.ReportExtractor;
@@ -125,9 +123,9 @@ public final class ReportMailIngester {
 
         @Override
         public void aggregate(AggregateReportSource report) throws ReportParseException, SQLException {
-            HeaderCapture capture = new HeaderCapture(report);
-            IngestOutcome outcome = store.storeAggregate(message, capture);
-            reports.add(new StoredReport(capture.label(), outcome));
+            AtomicReference<AggregateReport> header = new AtomicReference<>();
+            IngestOutcome outcome = store.storeAggregate(message, report.observed(header::set, record -> { }));
+            reports.add(new StoredReport(label(header.get(), report), outcome));
         }
 
         @Override
@@ -145,6 +143,15 @@ public final class ReportMailIngester {
             unreadable.add(new UnreadablePart(location, problem));
         }
 
+        /** The report's label in the log: its id, reporter and domain when its header was read. */
+        private static String label(AggregateReport header, AggregateReportSource report) {
+            if (header == null) {
+                return "aggregate report at " + report.location();
+            }
+            return "aggregate report '" + header.metadata().reportId() + "' from " + header.metadata().orgName()
+                + " for " + header.policyPublished().domain();
+        }
+
         private static String label(FailureReport report) {
             StringBuilder label = new StringBuilder("failure report");
             report.reportedDomain().ifPresent(domain -> label.append(" for ").append(domain));
@@ -152,45 +159,6 @@ public final class ReportMailIngester {
             report.reportedMessage().flatMap(reported -> reported.messageId())
                 .ifPresent(id -> label.append(" (message ").append(id).append(')'));
             return label.toString();
-        }
-    }
-
-    /** Reads a report through, noting its header for the log. */
-    private static final class HeaderCapture implements AggregateReportSource {
-        private final AggregateReportSource source;
-        private AggregateReport header;
-
-        HeaderCapture(AggregateReportSource source) {
-            this.source = source;
-        }
-
-        @Override
-        public String location() {
-            return source.location();
-        }
-
-        @Override
-        public <X extends Exception> AggregateReadSummary read(AggregateReportHandler<X> handler) throws ReportParseException, X {
-            return source.read(new AggregateReportHandler<X>() {
-                @Override
-                public void header(AggregateReport report) throws X {
-                    header = report;
-                    handler.header(report);
-                }
-
-                @Override
-                public void record(ReportRecord record) throws X {
-                    handler.record(record);
-                }
-            });
-        }
-
-        String label() {
-            if (header == null) {
-                return "aggregate report at " + source.location();
-            }
-            return "aggregate report '" + header.metadata().reportId() + "' from " + header.metadata().orgName()
-                + " for " + header.policyPublished().domain();
         }
     }
 }

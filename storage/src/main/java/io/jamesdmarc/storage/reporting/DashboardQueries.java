@@ -235,23 +235,9 @@ public final class DashboardQueries {
             }
             sources = countSources(connection, stored, period);
         }
-        long reports = 0;
-        long messages = 0;
-        long pass = 0;
-        long none = 0;
-        long quarantine = 0;
-        long reject = 0;
-        long failures = 0;
-        for (DailyFigures day : days.values()) {
-            reports += day.reports();
-            messages += day.messages();
-            pass += day.passMessages();
-            none += day.none();
-            quarantine += day.quarantine();
-            reject += day.reject();
-            failures += day.failureReports();
-        }
-        return new PeriodSummary(stored, period, reports, sources, messages, pass, none, quarantine, reject, failures,
+        DailyFigures.Totals totals = DailyFigures.sum(days.values());
+        return new PeriodSummary(stored, period, totals.reports(), sources, totals.messages(), totals.passMessages(), totals.none(),
+            totals.quarantine(), totals.reject(), totals.failureReports(),
             List.copyOf(days.values()));
     }
 
