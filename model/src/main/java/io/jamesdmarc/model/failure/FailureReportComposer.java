@@ -1,0 +1,151 @@
+package io.jamesdmarc.model.failure;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import io.jamesdmarc.model.aggregate.DkimAuthResult;
+import io.jamesdmarc.model.aggregate.SpfAuthResult;
+import io.jamesdmarc.model.evaluation.record.DomainVerdict;
+import io.jamesdmarc.model.evaluation.record.EvaluationRecord;
+import io.jamesdmarc.model.evaluation.record.FailureDetails;
+import io.jamesdmarc.model.vocabulary.Disposition;
+import io.jamesdmarc.model.vocabulary.DkimResult;
+import io.jamesdmarc.model.vocabulary.SpfResult;
+import io.jamesdmarc.model.vocabulary.SpfScope;
+
+/**
+ * The failure report (RFC 9991 AFRF) this server sends about one Author Domain of a recorded
+ * evaluation: the evaluation's facts as {@link FailureReportBuilder} fields, the reported header
+ * (redacted as configured), ready for {@link FailureReportWriter}.
+ *
+ * <ul>
+ * <li>{@code Identity-Alignment}: the evaluation's ({@link DomainVerdict#identityAlignment()});</li>
+ * <li>{@code Authentication-Results}: what this server found, e.g. {@code mx.example.com; dkim=fail
+ *     header.d=example.org header.s=sel; spf=fail smtp.mailfrom=example.org; dmarc=fail header.from=example.org};</li>
+ * <li>{@code DKIM-Domain}, {@code DKIM-Identity} ({@code @} and the domain, RFC 6376's default: the
+ *     evaluation keeps no {@code i=}), {@code DKIM-Selector}: of the first signature that failed, else
+ *     of the aligned one; left out when the signature had no selector;</li>
+ * <li>{@code SPF-DNS}: the SPF record the caller looked up ({@link #spfDnsDomain}) when SPF did not pass
+ *     or is aligned;</li>
+ * <li>{@code Delivery-Result}: what was done with the message (reject, spam for quarantine, delivered).</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class FailureReportComposer {
+
+    /** DKIM results that are failures of a signature (RFC 9991 asks for DKIM-Domain/Selector for those). */
+    private static final Set<DkimResult> DKIM_FAILURES = EnumSet.of(DkimResult.FAIL, DkimResult.PERMERROR, DkimResult.TEMPERROR,
+        DkimResult.POLICY, DkimResult.NEUTRAL);
+    private static final Set<SpfResult> SPF_FAILURES = EnumSet.of(SpfResult.FAIL, SpfResult.SOFTFAIL, SpfResult.PERMERROR,
+        SpfResult.TEMPERROR, SpfResult.NEUTRAL, SpfResult.POLICY);
+
+    private final String authservId;
+    private final String userAgent;
+    private final LocalPartRedaction redaction;
+
+    /**
+     * @param authservId this server's name at the head of Authentication-Results
+     * @param userAgent the User-Agent field: the reporting software and its version
+     */
+    public FailureReportComposer(String authservId, String userAgent, LocalPartRedaction redaction) {
+        this.authservId = Objects.requireNonNull(authservId, "authservId");
+        this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+        this.redaction = Objects.requireNonNull(redaction, "redaction");
+    }
+
+    /**
+     * The domain whose SPF record the report should quote in SPF-DNS (the SPF domain when SPF did not
+     * pass, or is aligned); empty when no SPF-DNS field is called for.
+     */
+    public static Optional<String> spfDnsDomain(EvaluationRecord record, DomainVerdict verdict) {
+        Optional<SpfAuthResult> spf = record.spf();
+        if (spf.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean failed = spf.get().result().value().map(SPF_FAILURES::contains).orElse(true);
+        boolean aligned = verdict.identityAlignment().contains("spf");
+        return failed || aligned ? Optional.of(spf.get().domain()) : Optional.empty();
+    }
+
+    /** The SPF-DNS value (RFC 6591) of a TXT record found at {@code domain}. */
+    public static String spfDns(String domain, String record) {
+        return "txt : " + domain + " : " + record;
+    }
+
+    /**
+     * The report on {@code verdict}'s Author Domain of {@code record}.
+     *
+     * @param spfDns the SPF-DNS value ({@link #spfDns}) when {@link #spfDnsDomain} asked for one and a record was found
+     * @throws IllegalArgumentException the record owes no failure report (it has no failure details)
+     */
+    public FailureReport compose(EvaluationRecord record, DomainVerdict verdict, Optional<String> spfDns) {
+        FailureDetails details = record.failure()
+            .orElseThrow(() -> new IllegalArgumentException("evaluation " + record.id() + " has no failure report details"));
+        String alignment = verdict.identityAlignment();
+        FailureReportBuilder report = FailureReportBuilder.dmarcFailure()
+            .userAgent(userAgent)
+            .identityAlignment(alignment)
+            .authenticationResults(authenticationResults(record, verdict))
+            .originalMailFrom(redaction.mailFrom("<" + details.originalMailFrom().orElse("") + ">"));
+        for (String recipient : details.originalRcptTo()) {
+            report.originalRcptTo(redaction.recipient("<" + recipient + ">"));
+        }
+        report.arrivalDate(details.arrivalDate());
+        record.sourceIp().address().ifPresent(report::sourceIp);
+        report.reportedDomain(verdict.headerFrom());
+        dkimField(record, verdict, alignment).ifPresent(dkim -> report.dkim(dkim.domain(), null, dkim.selector().orElseThrow()));
+        spfDns.ifPresent(report::spfDns);
+        report.deliveryResult(deliveryResult(verdict));
+        report.reportedHeaders(redaction.headers(details.headers(), details.originalRcptTo()));
+        return report.build();
+    }
+
+    /** The failed signature to name, else the aligned one when Identity-Alignment names DKIM; only signatures with a selector. */
+    private static Optional<DkimAuthResult> dkimField(EvaluationRecord record, DomainVerdict verdict, String alignment) {
+        Optional<DkimAuthResult> failed = record.dkim().stream()
+            .filter(s -> s.selector().isPresent() && s.result().value().map(DKIM_FAILURES::contains).orElse(true))
+            .findFirst();
+        if (failed.isPresent()) {
+            return failed;
+        }
+        if (alignment.contains("dkim") && verdict.alignedDkimDomain().isPresent() && verdict.alignedDkimSelector().isPresent()) {
+            return Optional.of(new DkimAuthResult(verdict.alignedDkimDomain().get(), verdict.alignedDkimSelector(),
+                io.jamesdmarc.model.vocabulary.Enumerated.of(DkimResult.PASS), Optional.empty()));
+        }
+        return Optional.empty();
+    }
+
+    private String authenticationResults(EvaluationRecord record, DomainVerdict verdict) {
+        List<String> parts = new ArrayList<>();
+        parts.add(authservId);
+        if (record.dkim().isEmpty()) {
+            parts.add("dkim=none");
+        }
+        for (DkimAuthResult dkim : record.dkim()) {
+            parts.add("dkim=" + token(dkim.result().text()) + " header.d=" + dkim.domain()
+                + dkim.selector().map(s -> " header.s=" + s).orElse(""));
+        }
+        parts.add(record.spf().map(spf -> "spf=" + token(spf.result().text())
+            + (spf.scope().map(s -> s.is(SpfScope.HELO)).orElse(false) ? " smtp.helo=" : " smtp.mailfrom=") + spf.domain())
+            .orElse("spf=none"));
+        parts.add("dmarc=" + verdict.result().token() + " header.from=" + verdict.headerFrom());
+        return String.join("; ", parts);
+    }
+
+    private static String token(String text) {
+        return text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "");
+    }
+
+    private static String deliveryResult(DomainVerdict verdict) {
+        return switch (verdict.policyEvaluated().disposition().value().orElse(Disposition.NONE)) {
+            case REJECT -> "reject";
+            case QUARANTINE -> "spam";
+            case NONE, PASS -> "delivered";
+        };
+    }
+}
