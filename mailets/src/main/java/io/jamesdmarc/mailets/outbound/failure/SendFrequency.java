@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
  */
 public record SendFrequency(int count, Duration period) {
 
-    public static final SendFrequency DEFAULT = new SendFrequency(1, Duration.ofDays(1));
     private static final Pattern SYNTAX = Pattern.compile(
         "(\\d{1,9})\\s*(?:per|/)\\s*(\\d{1,9})?\\s*(second|minute|hour|day|week)s?", Pattern.CASE_INSENSITIVE);
     private static final Duration LONGEST = Duration.ofDays(366);
+    public static final SendFrequency DEFAULT = new SendFrequency(1, Duration.ofDays(1));
 
     public SendFrequency {
         if (count < 1) {
