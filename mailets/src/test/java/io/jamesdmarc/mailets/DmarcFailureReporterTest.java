@@ -13,6 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -340,6 +345,81 @@ class DmarcFailureReporterTest {
             assertThat(reportMails(james)).hasSize(1);
             assertThat(sql.strings("SELECT CONCAT_WS(' ', reason, reporter IS NOT NULL, report_message_id LIKE '<dmarc-failure.%@example.com>') "
                 + "FROM failure_report_sends")).containsExactly("sent 1 1");
+        }
+    }
+
+    static final String LIMITED = "<failureSendFrequency>3 per 1 day</failureSendFrequency><failureBatchSize>1</failureBatchSize>"
+        + "<failurePollSeconds>3600</failurePollSeconds>";
+
+    /** Runs {@code task(i)} for i in [0, n) on n threads started together; fails on any thread's failure. */
+    static void concurrently(int n, ThrowingTask task) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            futures.add(threads.submit(() -> {
+                start.await();
+                task.run(index);
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> future : futures) {
+            future.get(60, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+    }
+
+    @FunctionalInterface
+    interface ThrowingTask {
+        void run(int index) throws Exception;
+    }
+
+    @Test
+    void twentyConcurrentFailuresToOneAddressSendExactlyTheLimit() throws Exception {
+        try (JamesPipeline james = james(LIMITED)) {
+            concurrently(20, i -> james.service(spoof("fo0.example", "spoof-c" + i)));
+            awaitStored(20);
+            concurrently(20, i -> reporter(james).sendDueReports());
+            sendAll(james, 20);
+
+            assertThat(reportMails(james)).hasSize(3);
+            assertLimitHeld();
+        }
+    }
+
+    @Test
+    void twoReportersOnOneDatabaseShareTheLimitAndNeverSendAReportTwice() throws Exception {
+        try (JamesPipeline first = james(LIMITED); JamesPipeline second = james(LIMITED)) {
+            List<JamesPipeline> nodes = List.of(first, second);
+            concurrently(20, i -> nodes.get(i % 2).service(spoof("fo0.example", "spoof-n" + i)));
+            awaitStored(20);
+            concurrently(20, i -> reporter(nodes.get(i % 2)).sendDueReports());
+            sendAll(first, 20);
+
+            assertThat(reportMails(first).size() + reportMails(second).size()).isEqualTo(3);
+            assertLimitHeld();
+        }
+    }
+
+    /** 3 of the 20 reports sent, 17 suppressed by the limit, each decided once, and the store says so. */
+    private void assertLimitHeld() throws Exception {
+        assertThat(sql.strings("SELECT CONCAT(outcome, ' ', reason, ' ', COUNT(*)) FROM failure_report_sends GROUP BY outcome, reason "
+            + "ORDER BY outcome")).containsExactly("sent sent 3", "suppressed rate_limited 17");
+        assertThat(sql.longs("SELECT COUNT(DISTINCT record_id) FROM failure_report_sends")).containsExactly(20L);
+        assertThat(sql.strings("SELECT CONCAT(failure_report_state, ' ', COUNT(*)) FROM evaluation_domains GROUP BY failure_report_state "
+            + "ORDER BY failure_report_state")).containsExactly("sent 3", "suppressed 17");
+        assertThat(sql.strings("SELECT CONCAT_WS(' ', destination, sent, suppressed) FROM failure_report_limits"))
+            .containsExactly("ruf@fo0.example 3 17");
+    }
+
+    static void awaitStored(long evaluations) throws Exception {
+        EvaluationRepository repository = new EvaluationRepository(DB.dataSource());
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (repository.count() < evaluations) {
+            assertThat(System.nanoTime()).as("evaluations stored in time").isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 
