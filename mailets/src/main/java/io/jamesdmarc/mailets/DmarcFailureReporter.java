@@ -1,9 +1,15 @@
 package io.jamesdmarc.mailets;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,6 +18,7 @@ import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
 
 import org.apache.james.utils.PropertiesProvider;
+import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -64,7 +71,7 @@ import io.jamesdmarc.storage.outbound.failure.FailureReportLedger;
  * <p>Parameters (each may also be set in {@code conf/dmarc.properties}); see README "Deploying into
  * James" for each: {@code failureFromName}, {@code failureFromAddress}, {@code failureSubject},
  * {@code failureSendFrequency}, {@code failureDkimSignDomain}, {@code failureProcessor},
- * {@code failureIncludeMessage}, {@code failureRedact}, {@code failureRedactionSecret},
+ * {@code failureIncludeMessage}, {@code failureMessageMaxBytes}, {@code failureRedact}, {@code failureRedactionSecret},
  * {@code failurePollSeconds}, {@code failureBatchSize}, {@code authservId}, the database and DNS settings.
  * Bad configuration stops James at start-up with a message naming the parameter; a database that is
  * down does not (the thread tries again at each poll).
@@ -78,6 +85,9 @@ public class DmarcFailureReporter extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(DmarcFailureReporter.class);
     /** After a mail was evaluated: time for the recorder to store its evaluation before the thread reads it. */
     private static final long WAKE_DELAY_MILLIS = 2_000;
+    /** Messages waiting for the database to be kept (failureIncludeMessage): past that, reports carry the header. */
+    private static final int KEEPER_QUEUE = 1_000;
+    private static final Set<String> PASSING = Set.of("pass", "none");
 
     private final PropertiesProvider propertiesProvider;
     private final Clock clock;
@@ -85,6 +95,7 @@ public class DmarcFailureReporter extends GenericMailet {
     private DmarcDatabase database;
     private volatile FailureReporter reporter;
     private ScheduledExecutorService thread;
+    private ThreadPoolExecutor keeper;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
 
     @Inject
@@ -108,6 +119,11 @@ public class DmarcFailureReporter extends GenericMailet {
             t.setDaemon(true);
             return t;
         });
+        keeper = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(KEEPER_QUEUE), runnable -> {
+            Thread t = new Thread(runnable, "dmarc-failure-message-keeper");
+            t.setDaemon(true);
+            return t;
+        });
         long poll = configuration.pollInterval().toMillis();
         thread.scheduleWithFixedDelay(this::pollQuietly, poll, poll, TimeUnit.MILLISECONDS);
         LOGGER.info("{} ready: {}, from {} <{}>, reports into processor {} (DKIM {}), redaction {}, polling {} every {} s",
@@ -117,10 +133,20 @@ public class DmarcFailureReporter extends GenericMailet {
             configuration.database().redactedUrl(), configuration.pollInterval().toSeconds());
     }
 
-    /** Leaves the mail as it is; wakes the reporting thread when the mail was evaluated. */
+    /**
+     * Leaves the mail as it is; wakes the reporting thread when the mail was evaluated, and with
+     * {@code failureIncludeMessage} keeps a copy of a message DmarcEvaluate found failing.
+     */
     @Override
     public void service(Mail mail) {
-        if (mail.getAttribute(DmarcAttributes.EVALUATION_ID).isPresent() && wakeScheduled.compareAndSet(false, true)) {
+        Optional<String> evaluation = AttributeUtils.getValueAndCastFromMail(mail, DmarcAttributes.EVALUATION_ID, String.class);
+        if (evaluation.isEmpty()) {
+            return;
+        }
+        if (configuration.includeMessage() && failed(mail)) {
+            keep(mail, evaluation.get());
+        }
+        if (wakeScheduled.compareAndSet(false, true)) {
             try {
                 thread.schedule(() -> {
                     wakeScheduled.set(false);
@@ -128,6 +154,84 @@ public class DmarcFailureReporter extends GenericMailet {
                 }, WAKE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 wakeScheduled.set(false); // destroyed meanwhile
+            }
+        }
+    }
+
+    /**
+     * Whether DmarcEvaluate found a failure a failure report may be about: DMARC failed, or a DKIM or
+     * SPF check did not pass. (A report due only because of an unaligned pass, {@code fo=1} with both
+     * checks passing, carries the header.)
+     */
+    private static boolean failed(Mail mail) {
+        return !attribute(mail, DmarcAttributes.DMARC_RESULT).equals("pass")
+            || !PASSING.contains(attribute(mail, DmarcAttributes.DKIM_RESULT))
+            || !PASSING.contains(attribute(mail, DmarcAttributes.SPF_RESULT));
+    }
+
+    private static String attribute(Mail mail, org.apache.mailet.AttributeName name) {
+        return AttributeUtils.getValueAndCastFromMail(mail, name, String.class).orElse("none");
+    }
+
+    /** A copy of the message, stored by the keeper thread: never slows the mail, and a full queue only means "header only". */
+    private void keep(Mail mail, String evaluationId) {
+        byte[] bytes;
+        try {
+            LimitedOutput out = new LimitedOutput(configuration.messageMaxBytes());
+            mail.getMessage().writeTo(out);
+            bytes = out.toByteArray();
+        } catch (LimitedOutput.TooLarge e) {
+            LOGGER.info("Message of evaluation {} ({}) is larger than {} bytes: its failure reports will carry its header only",
+                evaluationId, mail.getName(), configuration.messageMaxBytes());
+            return;
+        } catch (IOException | MessagingException | RuntimeException e) {
+            LOGGER.warn("Message of evaluation {} ({}) not kept for failure reports: {}", evaluationId, mail.getName(), e.getMessage());
+            return;
+        }
+        try {
+            keeper.execute(() -> {
+                try {
+                    reporter().keepMessage(evaluationId, bytes);
+                } catch (SQLException e) {
+                    LOGGER.warn("Message of evaluation {} not kept for failure reports, the DMARC database failed: {}; its reports will "
+                        + "carry its header only", evaluationId, e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOGGER.warn("Message of evaluation {} not kept for failure reports: {} messages wait for the database already; its "
+                + "reports will carry its header only", evaluationId, KEEPER_QUEUE);
+        }
+    }
+
+    /** A byte buffer that refuses to grow past its limit. */
+    private static final class LimitedOutput extends ByteArrayOutputStream {
+        private final int limit;
+
+        LimitedOutput(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            check(1);
+            super.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            check(len);
+            super.write(b, off, len);
+        }
+
+        private void check(int more) {
+            if (count + more > limit) {
+                throw new TooLarge();
+            }
+        }
+
+        static final class TooLarge extends RuntimeException {
+            TooLarge() {
+                super("too large", null, false, false);
             }
         }
     }
@@ -187,6 +291,14 @@ public class DmarcFailureReporter extends GenericMailet {
 
     @Override
     public void destroy() {
+        if (keeper != null) {
+            keeper.shutdown();
+            try {
+                keeper.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (thread != null) {
             thread.shutdownNow();
             try {

@@ -334,6 +334,63 @@ class DmarcFailureReporterTest {
     }
 
     @Test
+    void withIncludeMessageTheReportCarriesTheWholeMessageRedactedAndTheCopyIsDeletedOnceSent() throws Exception {
+        try (JamesPipeline james = james("<failureIncludeMessage>true</failureIncludeMessage><failurePollSeconds>3600</failurePollSeconds>"
+            + "<failureSendFrequency>10 per 1 day</failureSendFrequency>")) {
+            james.service(spoof("fo0.example", "spoof-full"));
+            awaitKept(1);
+            sendAll(james, 1);
+
+            List<MimeMessage> mails = reportMails(james);
+            assertThat(mails).hasSize(1);
+            FailureReport parsed = parse(mails.getFirst());
+            assertThat(parsed.reportedMessage().orElseThrow().fullMessage()).isTrue();
+            assertThat(parsed.reportedMessage().orElseThrow().headers()).contains("To: Bob <redacted@example.com>")
+                .contains("Authentication-Results: example.com;").doesNotContain(RECIPIENT);
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            mails.getFirst().writeTo(wire);
+            String text = wire.toString(StandardCharsets.UTF_8);
+            assertThat(text).contains("Content-Type: message/rfc822").contains("Please find the invoice below.");
+
+            EvaluationRecord record = new EvaluationRepository(DB.dataSource())
+                .find(sql.strings("SELECT record_id FROM evaluations").getFirst()).orElseThrow();
+            FailureReport headersOnly = new FailureReportComposer(JamesPipeline.DEFAULT_DOMAIN, "james-dmarc/1",
+                LocalPartRedaction.of(LocalPartRedaction.Scope.RECIPIENTS, Optional.empty()))
+                .compose(record, record.domains().getFirst(), Optional.of(FailureReportComposer.spfDns("fo0.example", SPF)));
+            assertThat(parsed.fields()).isEqualTo(headersOnly.fields());
+            assertThat(sql.count("failure_report_messages")).as("deleted once no report needs it").isZero();
+        }
+    }
+
+    @Test
+    void aMessageLargerThanTheLimitIsReportedWithItsHeaderOnly() throws Exception {
+        try (JamesPipeline james = james("<failureIncludeMessage>true</failureIncludeMessage><failureMessageMaxBytes>1024</failureMessageMaxBytes>"
+            + "<failurePollSeconds>3600</failurePollSeconds>")) {
+            StringBuilder body = new StringBuilder(new String(message("Support <support@fo0.example>", "spoof-large"), StandardCharsets.UTF_8));
+            while (body.length() < 4096) {
+                body.append("Lorem ipsum dolor sit amet, consectetur adipiscing elit.\r\n");
+            }
+            MailImpl mail = InboundMail.of("spoof-large", body.toString().getBytes(StandardCharsets.UTF_8), "support@fo0.example", RECIPIENT);
+            mail.setRemoteAddr(FORWARDER);
+            james.service(mail);
+            sendAll(james, 1);
+
+            List<MimeMessage> mails = reportMails(james);
+            assertThat(mails).hasSize(1);
+            assertThat(parse(mails.getFirst()).reportedMessage().orElseThrow().fullMessage()).isFalse();
+            assertThat(sql.count("failure_report_messages")).isZero();
+        }
+    }
+
+    private void awaitKept(long messages) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sql.count("failure_report_messages") < messages) {
+            assertThat(System.nanoTime()).as("message kept in time").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void theMailetThreadSendsWithoutBeingAskedOnceAMailWasEvaluated() throws Exception {
         try (JamesPipeline james = james("<failurePollSeconds>3600</failurePollSeconds>")) {
             james.service(spoof("fo0.example", "spoof-wake"));
@@ -444,8 +501,8 @@ class DmarcFailureReporterTest {
         assertThatThrownBy(() -> james("<failureRedact>some</failureRedact>").close()).hasStackTraceContaining("failureRedact");
         assertThatThrownBy(() -> james("<failureDkimSignDomain>other.example</failureDkimSignDomain>").close())
             .hasStackTraceContaining("not aligned");
-        assertThatThrownBy(() -> james("<failureIncludeMessage>true</failureIncludeMessage>").close())
-            .hasStackTraceContaining("failureIncludeMessage");
+        assertThatThrownBy(() -> james("<failureMessageMaxBytes>10</failureMessageMaxBytes>").close())
+            .hasStackTraceContaining("failureMessageMaxBytes");
         assertThatThrownBy(() -> james("<failureFrequency>1 per day</failureFrequency>").close())
             .hasStackTraceContaining("unknown init parameter");
     }

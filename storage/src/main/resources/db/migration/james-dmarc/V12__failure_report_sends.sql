@@ -38,3 +38,15 @@ CREATE TABLE failure_report_sends (
     KEY ix_failure_report_sends_destination (destination, decided_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='every failure report decision: sent to whom, or suppressed and why';
+
+-- The whole message, for failure reports that include it (failureIncludeMessage=true only): captured by
+-- DmarcFailureReporter when DmarcEvaluate found a failure, up to failureMessageMaxBytes, and deleted once no
+-- report of its evaluation is owed any more (or after a few days, when none ever was).
+CREATE TABLE failure_report_messages (
+    record_id VARCHAR(64)  COLLATE utf8mb4_bin NOT NULL COMMENT 'evaluations.record_id of the message',
+    message   LONGBLOB     NOT NULL COMMENT 'the message as James held it after DmarcEvaluate (its Authentication-Results on top)',
+    stored_at DATETIME(3)  NOT NULL,
+    PRIMARY KEY (record_id),
+    KEY ix_failure_report_messages_stored_at (stored_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='messages kept for failure reports that include the whole message';

@@ -1,5 +1,8 @@
 package io.jamesdmarc.model.failure;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -7,6 +10,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+
+import com.google.common.io.ByteSource;
 
 import io.jamesdmarc.model.aggregate.DkimAuthResult;
 import io.jamesdmarc.model.aggregate.SpfAuthResult;
@@ -84,6 +89,26 @@ public final class FailureReportComposer {
      * @throws IllegalArgumentException the record owes no failure report (it has no failure details)
      */
     public FailureReport compose(EvaluationRecord record, DomainVerdict verdict, Optional<String> spfDns) {
+        return compose(record, verdict, spfDns, Optional.empty()).report();
+    }
+
+    /**
+     * A report and the message it includes.
+     *
+     * @param message the whole message ({@code message/rfc822}), redacted as the header is; empty: the header only
+     */
+    public record Composed(FailureReport report, Optional<ByteSource> message) {
+        public Composed {
+            Objects.requireNonNull(report, "report");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
+     * The report on {@code verdict}'s Author Domain of {@code record}, including the whole {@code message}
+     * when given (its header redacted like the header part would be, its body as received).
+     */
+    public Composed compose(EvaluationRecord record, DomainVerdict verdict, Optional<String> spfDns, Optional<byte[]> message) {
         FailureDetails details = record.failure()
             .orElseThrow(() -> new IllegalArgumentException("evaluation " + record.id() + " has no failure report details"));
         String alignment = verdict.identityAlignment();
@@ -101,8 +126,39 @@ public final class FailureReportComposer {
         dkimField(record, verdict, alignment).ifPresent(dkim -> report.dkim(dkim.domain(), null, dkim.selector().orElseThrow()));
         spfDns.ifPresent(report::spfDns);
         report.deliveryResult(deliveryResult(verdict));
-        report.reportedHeaders(redaction.headers(details.headers(), details.originalRcptTo()));
-        return report.build();
+        Optional<ByteSource> included = message.map(bytes -> ByteSource.wrap(redactedMessage(bytes, details.originalRcptTo())));
+        if (included.isPresent()) {
+            try {
+                report.reportedMessage(included.get());
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading bytes in memory", e);
+            }
+        } else {
+            report.reportedHeaders(redaction.headers(details.headers(), details.originalRcptTo()));
+        }
+        return new Composed(report.build(), included);
+    }
+
+    /** The message with its header section redacted; each byte of the rest as it was (the header read as ISO-8859-1 keeps every byte). */
+    private byte[] redactedMessage(byte[] message, List<String> recipients) {
+        int end = headerEnd(message);
+        String header = new String(message, 0, end, StandardCharsets.ISO_8859_1);
+        byte[] redacted = redaction.headers(header, recipients).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[redacted.length + message.length - end];
+        System.arraycopy(redacted, 0, out, 0, redacted.length);
+        System.arraycopy(message, end, out, redacted.length, message.length - end);
+        return out;
+    }
+
+    /** Where the header section ends: after its last line's line break, before the empty line. */
+    private static int headerEnd(byte[] message) {
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] == '\n' && (i + 1 < message.length && (message[i + 1] == '\n'
+                || (message[i + 1] == '\r' && i + 2 < message.length && message[i + 2] == '\n')))) {
+                return i + 1;
+            }
+        }
+        return message.length;
     }
 
     /** The failed signature to name, else the aligned one when Identity-Alignment names DKIM; only signatures with a selector. */

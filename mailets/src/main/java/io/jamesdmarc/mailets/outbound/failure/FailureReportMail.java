@@ -1,5 +1,6 @@
 package io.jamesdmarc.mailets.outbound.failure;
 
+import java.io.IOException;
 import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.util.Date;
@@ -21,6 +22,7 @@ import org.apache.mailet.Mail;
 
 import io.jamesdmarc.mailets.DmarcAttributes;
 import io.jamesdmarc.model.failure.FailureReport;
+import io.jamesdmarc.model.failure.FailureReportComposer;
 import io.jamesdmarc.model.failure.FailureReportWriter;
 
 /**
@@ -49,8 +51,15 @@ final class FailureReportMail {
     }
 
     /** The James mail carrying {@code report} to {@code destination}. */
-    Mail mail(FailureReport report, String destination, String messageId, Instant now, String name) throws MessagingException {
-        MimeMultipart content = writer.write(report);
+    Mail mail(FailureReportComposer.Composed composed, String destination, String messageId, Instant now, String name)
+        throws MessagingException {
+        FailureReport report = composed.report();
+        MimeMultipart content;
+        try {
+            content = composed.message().isPresent() ? writer.write(report, composed.message().get()) : writer.write(report);
+        } catch (IOException e) {
+            throw new MessagingException("cannot read the reported message", e);
+        }
         MimeMessage message = new FixedIdMessage(messageId);
         try {
             message.setFrom(new InternetAddress(configuration.fromAddress(), configuration.fromName(), "UTF-8"));

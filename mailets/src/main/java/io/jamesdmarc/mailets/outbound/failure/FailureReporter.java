@@ -31,7 +31,6 @@ import io.jamesdmarc.model.dns.DnsAnswer;
 import io.jamesdmarc.model.dns.DnsResolver;
 import io.jamesdmarc.model.evaluation.record.DomainVerdict;
 import io.jamesdmarc.model.evaluation.record.RecordedPolicy;
-import io.jamesdmarc.model.failure.FailureReport;
 import io.jamesdmarc.model.failure.FailureReportComposer;
 import io.jamesdmarc.model.policy.PolicyDiscovery;
 import io.jamesdmarc.model.policy.ReportUri;
@@ -119,6 +118,11 @@ public final class FailureReporter {
         return new PassSummary(claims.size(), sent, suppressed, handedBack);
     }
 
+    /** Keeps {@code message} for the reports of evaluation {@code recordId} that include the whole message. */
+    public void keepMessage(String recordId, byte[] message) throws SQLException {
+        ledger.storeMessage(recordId, message, clock.instant());
+    }
+
     private enum Result { SENT, SUPPRESSED, HANDED_BACK }
 
     private Result handle(Claim claim, Instant now) throws SQLException {
@@ -141,9 +145,10 @@ public final class FailureReporter {
         if (policy.published().psd().flatMap(p -> p.value()).map(p -> p == PsdFlag.YES).orElse(false)) {
             return suppress(claim, now, policyDomain, "ignored", "ruf of a psd=y record is ignored (RFC 9991)");
         }
-        FailureReport report;
+        FailureReportComposer.Composed report;
         try {
-            report = composer.compose(claim.record(), verdict, spfDns(claim));
+            Optional<byte[]> message = configuration.includeMessage() ? ledger.message(claim.recordId()) : Optional.empty();
+            report = composer.compose(claim.record(), verdict, spfDns(claim), message);
         } catch (IllegalArgumentException e) {
             return suppress(claim, now, policyDomain, "unbuildable", "no valid report can be made: " + e.getMessage());
         }
@@ -162,7 +167,8 @@ public final class FailureReporter {
         return send(claim, now, policy, report, destinations);
     }
 
-    private Result send(Claim claim, Instant now, RecordedPolicy policy, FailureReport report, List<ReportDestination> destinations)
+    private Result send(Claim claim, Instant now, RecordedPolicy policy, FailureReportComposer.Composed report,
+                        List<ReportDestination> destinations)
         throws SQLException {
         SendFrequency frequency = configuration.frequency().orElseThrow();
         Set<String> done = new HashSet<>(ledger.sentBefore(claim));
@@ -244,8 +250,10 @@ public final class FailureReporter {
         lastPrune = now;
         try {
             ledger.pruneWindowsBefore(now.minus(KEEP_WINDOWS));
+            // messages kept for reports: those no report needs any more, and any kept longer than a report may wait
+            ledger.pruneMessages(now.minus(MAX_AGE).minus(Duration.ofDays(1)), now.minus(Duration.ofHours(1)));
         } catch (SQLException e) {
-            LOGGER.debug("old rate limit windows not pruned: {}", e.getMessage());
+            LOGGER.debug("old rate limit windows and messages not pruned: {}", e.getMessage());
         }
     }
 

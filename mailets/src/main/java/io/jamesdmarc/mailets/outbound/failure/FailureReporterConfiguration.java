@@ -28,6 +28,8 @@ import io.jamesdmarc.storage.DatabaseConfig;
  * @param dkimSignDomain the domain the {@code processor}'s DKIMSign signs with: {@code fromAddress}
  *     must be aligned with it, so that our reports pass DMARC themselves
  * @param processor where report mails are sent: a processor that signs them and delivers them
+ * @param includeMessage whether reports include the whole message (when it was kept), not only its header
+ * @param messageMaxBytes the largest message kept for that
  * @param redaction what of the addresses is hidden
  * @param pollInterval how often the database is read for reports due
  * @param batchSize reports claimed per read
@@ -39,6 +41,8 @@ public record FailureReporterConfiguration(Optional<SendFrequency> frequency,
                                            String dkimSignDomain,
                                            String processor,
                                            String authservId,
+                                           boolean includeMessage,
+                                           int messageMaxBytes,
                                            LocalPartRedaction redaction,
                                            Duration pollInterval,
                                            int batchSize,
@@ -52,6 +56,7 @@ public record FailureReporterConfiguration(Optional<SendFrequency> frequency,
     public static final String DKIM_SIGN_DOMAIN = "failureDkimSignDomain";
     public static final String PROCESSOR = "failureProcessor";
     public static final String INCLUDE_MESSAGE = "failureIncludeMessage";
+    public static final String MESSAGE_MAX_BYTES = "failureMessageMaxBytes";
     public static final String REDACT = "failureRedact";
     public static final String REDACTION_SECRET = "failureRedactionSecret";
     public static final String POLL_SECONDS = "failurePollSeconds";
@@ -65,11 +70,12 @@ public record FailureReporterConfiguration(Optional<SendFrequency> frequency,
     public static final LocalPartRedaction.Scope DEFAULT_REDACTION = LocalPartRedaction.Scope.RECIPIENTS;
     public static final int DEFAULT_POLL_SECONDS = 30;
     public static final int DEFAULT_BATCH_SIZE = 100;
+    public static final int DEFAULT_MESSAGE_MAX_BYTES = 1024 * 1024;
 
     /** Every init parameter the mailet knows. */
     public static Set<String> knownKeys() {
         Set<String> keys = new HashSet<>(Set.of(FROM_NAME, FROM_ADDRESS, SUBJECT, SEND_FREQUENCY, DKIM_SIGN_DOMAIN, PROCESSOR,
-            INCLUDE_MESSAGE, REDACT, REDACTION_SECRET, POLL_SECONDS, BATCH_SIZE, AUTHSERV_ID));
+            INCLUDE_MESSAGE, MESSAGE_MAX_BYTES, REDACT, REDACTION_SECRET, POLL_SECONDS, BATCH_SIZE, AUTHSERV_ID));
         keys.addAll(DmarcSettings.DATABASE_KEYS);
         keys.addAll(DmarcSettings.DNS_KEYS);
         return keys;
@@ -120,10 +126,6 @@ public record FailureReporterConfiguration(Optional<SendFrequency> frequency,
                 + fromDomain + "): reports must pass DMARC themselves (RFC 9991), so sign them with the From domain "
                 + "(or its parent) and give that domain here");
         }
-        if (settings.flag(INCLUDE_MESSAGE, false)) {
-            throw invalid(settings, INCLUDE_MESSAGE, "true is not available: DmarcEvaluate records the header of a failing message, "
-                + "not its body, so reports carry text/rfc822-headers; leave it false");
-        }
         String redactText = settings.value(REDACT).orElse(DEFAULT_REDACTION.token());
         LocalPartRedaction.Scope scope = LocalPartRedaction.Scope.of(redactText)
             .orElseThrow(() -> invalid(settings, REDACT, "must be none, recipients or all, was '" + redactText + "'"));
@@ -135,6 +137,8 @@ public record FailureReporterConfiguration(Optional<SendFrequency> frequency,
             dkimDomain,
             processor,
             settings.value(AUTHSERV_ID).orElse(serverDomain),
+            settings.flag(INCLUDE_MESSAGE, false),
+            (int) settings.number(MESSAGE_MAX_BYTES, DEFAULT_MESSAGE_MAX_BYTES, 1024, 64L * 1024 * 1024),
             LocalPartRedaction.of(scope, settings.value(REDACTION_SECRET)),
             Duration.ofSeconds(settings.number(POLL_SECONDS, DEFAULT_POLL_SECONDS, 1, 86_400)),
             (int) settings.number(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 10_000),

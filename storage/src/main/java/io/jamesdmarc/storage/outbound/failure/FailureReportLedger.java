@@ -69,6 +69,17 @@ public final class FailureReportLedger {
     private static final String SENT_BEFORE = "SELECT destination FROM failure_report_sends "
         + "WHERE record_id = ? AND header_from = ? AND outcome = 'sent'";
     private static final String PRUNE_WINDOWS = "DELETE FROM failure_report_limits WHERE window_start < ? LIMIT 5000";
+    private static final String STORE_MESSAGE = "INSERT IGNORE INTO failure_report_messages (record_id, message, stored_at) VALUES (?, ?, ?)";
+    private static final String READ_MESSAGE = "SELECT message FROM failure_report_messages WHERE record_id = ?";
+    /** A message no report of its evaluation needs any more. */
+    private static final String DROP_MESSAGE = "DELETE FROM failure_report_messages WHERE record_id = ? AND NOT EXISTS ("
+        + "SELECT 1 FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id "
+        + "WHERE e.record_id = ? AND d.failure_report_state IN ('due', 'sending'))";
+    /** Messages whose evaluation is stored and owes no report, or that were kept too long. */
+    private static final String PRUNE_MESSAGES = "DELETE FROM failure_report_messages WHERE stored_at < ? OR (stored_at < ? AND EXISTS ("
+        + "SELECT 1 FROM evaluations e WHERE e.record_id = failure_report_messages.record_id) AND NOT EXISTS ("
+        + "SELECT 1 FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id "
+        + "WHERE e.record_id = failure_report_messages.record_id AND d.failure_report_state IN ('due', 'sending')))";
 
     private final DataSource dataSource;
     private final EvaluationRepository evaluations;
@@ -250,6 +261,11 @@ public final class FailureReportLedger {
                     update.setInt(4, claim.domainNo());
                     update.executeUpdate();
                 }
+                try (PreparedStatement drop = connection.prepareStatement(DROP_MESSAGE)) {
+                    drop.setString(1, claim.recordId());
+                    drop.setString(2, claim.recordId());
+                    drop.executeUpdate();
+                }
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
@@ -287,6 +303,38 @@ public final class FailureReportLedger {
     public int pruneWindowsBefore(Instant cutoff) throws SQLException {
         try (Connection connection = connection(); PreparedStatement delete = connection.prepareStatement(PRUNE_WINDOWS)) {
             delete.setObject(1, utc(cutoff));
+            return delete.executeUpdate();
+        }
+    }
+
+    /** Keeps a message for the failure reports of evaluation {@code recordId} that include it; a second copy is ignored. */
+    public void storeMessage(String recordId, byte[] message, Instant at) throws SQLException {
+        try (Connection connection = connection(); PreparedStatement insert = connection.prepareStatement(STORE_MESSAGE)) {
+            insert.setString(1, recordId);
+            insert.setBytes(2, message);
+            insert.setObject(3, utc(at));
+            insert.executeUpdate();
+        }
+    }
+
+    /** The message kept for evaluation {@code recordId}, when one was. */
+    public Optional<byte[]> message(String recordId) throws SQLException {
+        try (Connection connection = connection(); PreparedStatement query = connection.prepareStatement(READ_MESSAGE)) {
+            query.setString(1, recordId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(row.getBytes(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Deletes the messages kept before {@code keptBefore}, and those kept before {@code settledBefore}
+     * whose evaluation is stored and owes no report.
+     */
+    public int pruneMessages(Instant keptBefore, Instant settledBefore) throws SQLException {
+        try (Connection connection = connection(); PreparedStatement delete = connection.prepareStatement(PRUNE_MESSAGES)) {
+            delete.setObject(1, utc(keptBefore));
+            delete.setObject(2, utc(settledBefore));
             return delete.executeUpdate();
         }
     }
