@@ -91,6 +91,8 @@ class SampleDmarcPropertiesTest {
         assertThat(failure.redaction().scope()).isEqualTo(FailureReporterConfiguration.DEFAULT_REDACTION);
         assertThat(failure.pollInterval()).hasSeconds(FailureReporterConfiguration.DEFAULT_POLL_SECONDS);
         assertThat(failure.batchSize()).isEqualTo(FailureReporterConfiguration.DEFAULT_BATCH_SIZE);
+        assertThat(failure.includeMessage()).isFalse();
+        assertThat(failure.messageMaxBytes()).isEqualTo(FailureReporterConfiguration.DEFAULT_MESSAGE_MAX_BYTES);
     }
 
     @Test
