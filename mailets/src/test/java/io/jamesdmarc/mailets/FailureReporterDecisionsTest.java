@@ -66,8 +66,41 @@ class FailureReporterDecisionsTest {
         return new RecordedPolicy(base.record(), published, base.rua(), ruf);
     }
 
+    static String properties() {
+        return "db.url = " + DB.config().url() + "\ndb.user = " + DB.config().user() + "\ndb.password = "
+            + DB.config().password() + "\ndns.servers = 127.0.0.1:" + dns.address().getPort() + "\ndns.timeoutMillis = 300\n"
+            + "dns.attempts = 1\n";
+    }
+
+    @Test
+    void aDestinationTheDnsCannotVerifyNowIsTriedAgainLater() throws Exception {
+        DB.truncateAll();
+        String check = "example.com._report._dmarc.reports.example";
+        new EvaluationRepository(DB.dataSource()).store(List.of(
+            failing("<later@x>", Instant.now(), policy(List.of("mailto:ruf@reports.example"), Optional.empty()))));
+        dns.failWith(check, LoopbackDnsServer.Fault.SERVFAIL);
+        try (JamesPipeline james = JamesPipeline.builder().mailetContainerXml(DmarcFailureReporterTest.mailetContainer(
+                "<failurePollSeconds>3600</failurePollSeconds>")).dmarcProperties(properties()).start()) {
+            SqlProbe sql = new SqlProbe(DB.dataSource());
+            assertThat(DmarcFailureReporterTest.reporter(james).sendDueReports().handedBack()).isEqualTo(1);
+            assertThat(sql.strings("SELECT failure_report_state FROM evaluation_domains")).containsExactly("due");
+            assertThat(sql.count("failure_report_sends")).isZero();
+
+            dns.clearFaults();
+            dns.load(check + ". TXT \"v=DMARC1\"\n");
+            DmarcFailureReporterTest.reporter(james).sendDueReports();
+
+            assertThat(james.sentMails()).hasSize(1);
+            assertThat(sql.strings("SELECT CONCAT_WS(' ', destination, reason) FROM failure_report_sends"))
+                .containsExactly("ruf@reports.example sent");
+        } finally {
+            dns.clearFaults();
+        }
+    }
+
     @Test
     void eachRefusalIsRecordedWithItsReason() throws Exception {
+        DB.truncateAll();
         Instant now = Instant.now();
         List<String> ruf = List.of("mailto:fail@example.com");
         new EvaluationRepository(DB.dataSource()).store(List.of(
@@ -76,11 +109,9 @@ class FailureReporterDecisionsTest {
             failing("<psd@x>", now, policy(ruf, Optional.of(PsdFlag.YES))),
             failing("<noruf@x>", now, policy(List.of(), Optional.empty())),
             failing("<https@x>", now, policy(List.of("https://example.com/ruf"), Optional.empty()))));
-        String properties = "db.url = " + DB.config().url() + "\ndb.user = " + DB.config().user() + "\ndb.password = "
-            + DB.config().password() + "\ndns.servers = 127.0.0.1:" + dns.address().getPort() + "\ndns.timeoutMillis = 500\n";
         try (JamesPipeline james = JamesPipeline.builder().mailetContainerXml(DmarcFailureReporterTest.mailetContainer(
                 "<failureSendFrequency>10 per 1 day</failureSendFrequency><failurePollSeconds>3600</failurePollSeconds>"))
-            .dmarcProperties(properties).start()) {
+            .dmarcProperties(properties()).start()) {
             DmarcFailureReporterTest.reporter(james).sendDueReports();
 
             assertThat(james.sentMails()).hasSize(1);
