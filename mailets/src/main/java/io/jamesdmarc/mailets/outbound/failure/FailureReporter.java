@@ -18,6 +18,7 @@ import java.util.Set;
 
 import jakarta.mail.MessagingException;
 
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
@@ -195,8 +196,9 @@ public final class FailureReporter {
                     continue;
                 }
                 String messageId = mails.newMessageId();
+                Mail mail = null;
                 try {
-                    Mail mail = mails.mail(report, mailbox, messageId, now, "dmarc-failure-" + claim.recordId() + "-" + claim.domainNo()
+                    mail = mails.mail(report, mailbox, messageId, now, "dmarc-failure-" + claim.recordId() + "-" + claim.domainNo()
                         + "-" + decisions.size());
                     mailetContext.sendMail(mail, configuration.processor());
                 } catch (MessagingException | RuntimeException e) {
@@ -205,6 +207,9 @@ public final class FailureReporter {
                         claim.headerFrom(), address, configuration.processor(), e.getMessage(), e);
                     ledger.release(claim, decisions.stream().filter(d -> d.outcome() == Outcome.SENT).toList(), reporterName, now);
                     return Result.HANDED_BACK;
+                } finally {
+                    // James's spool keeps its own copy (as James's own mailets do after sendMail)
+                    LifecycleUtil.dispose(mail);
                 }
                 decisions.add(log(claim, new Decision(policyDomain, uri, Optional.of(address), Outcome.SENT, "sent",
                     "sent to " + address + " (" + destination.detail() + ")", Optional.of(messageId))));
