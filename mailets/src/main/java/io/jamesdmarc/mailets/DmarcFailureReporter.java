@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
@@ -97,6 +98,7 @@ public class DmarcFailureReporter extends GenericMailet {
     private ScheduledExecutorService thread;
     private ThreadPoolExecutor keeper;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    private final AtomicLong lastDatabaseWarning = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
 
     @Inject
     public DmarcFailureReporter(PropertiesProvider propertiesProvider) {
@@ -262,8 +264,15 @@ public class DmarcFailureReporter extends GenericMailet {
                     summary.suppressed(), summary.handedBack());
             }
         } catch (SQLException e) {
-            LOGGER.warn("Failure reports not sent now, the DMARC database failed: {}; trying again in {} s", e.getMessage(),
-                configuration.pollInterval().toSeconds());
+            // once per poll interval: a mail evaluated every second must not log the same outage every two seconds
+            long now = System.nanoTime();
+            long last = lastDatabaseWarning.get();
+            if (now - last >= configuration.pollInterval().toNanos() && lastDatabaseWarning.compareAndSet(last, now)) {
+                LOGGER.warn("Failure reports not sent now, the DMARC database failed: {}; trying again in {} s", e.getMessage(),
+                    configuration.pollInterval().toSeconds());
+            } else {
+                LOGGER.debug("Failure reports not sent now, the DMARC database failed: {}", e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOGGER.error("Failure reports not sent now: {}; trying again in {} s", e.getMessage(),
                 configuration.pollInterval().toSeconds(), e);
