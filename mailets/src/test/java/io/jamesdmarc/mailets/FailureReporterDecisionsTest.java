@@ -2,7 +2,10 @@ package io.jamesdmarc.mailets;
 
 import static io.jamesdmarc.storage.testing.EvaluationFixtures.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -26,6 +29,7 @@ import io.jamesdmarc.model.vocabulary.PolicyAction;
 import io.jamesdmarc.model.vocabulary.PolicyResult;
 import io.jamesdmarc.model.vocabulary.PsdFlag;
 import io.jamesdmarc.mailets.testing.JamesPipeline;
+import io.jamesdmarc.mailets.testing.TcpProxy;
 import io.jamesdmarc.storage.evaluation.EvaluationRepository;
 import io.jamesdmarc.storage.testing.EvaluationFixtures;
 import io.jamesdmarc.storage.testing.SqlProbe;
@@ -95,6 +99,31 @@ class FailureReporterDecisionsTest {
                 .containsExactly("ruf@reports.example sent");
         } finally {
             dns.clearFaults();
+        }
+    }
+
+    @Test
+    void aDatabaseDownWhenJamesStartsLosesNoReport() throws Exception {
+        DB.truncateAll();
+        new EvaluationRepository(DB.dataSource()).store(List.of(
+            failing("<outage@x>", Instant.now(), policy(List.of("mailto:fail@example.com"), Optional.empty()))));
+        URI direct = URI.create(DB.config().url().substring("jdbc:".length()));
+        try (TcpProxy proxy = TcpProxy.start(direct.getHost(), direct.getPort())) {
+            proxy.stop();
+            String proxied = properties().replace(DB.config().url(), "jdbc:mariadb://127.0.0.1:" + proxy.port() + direct.getPath());
+            try (JamesPipeline james = JamesPipeline.builder().mailetContainerXml(DmarcFailureReporterTest.mailetContainer(
+                    "<failurePollSeconds>3600</failurePollSeconds>")).dmarcProperties(proxied).start()) {
+                DmarcFailureReporter reporter = DmarcFailureReporterTest.reporter(james);
+                assertThatThrownBy(reporter::sendDueReports).isInstanceOf(SQLException.class);
+                assertThat(james.sentMails()).isEmpty();
+
+                proxy.resume();
+                reporter.sendDueReports();
+
+                assertThat(james.sentMails()).hasSize(1);
+                assertThat(new SqlProbe(DB.dataSource()).strings("SELECT failure_report_state FROM evaluation_domains"))
+                    .containsExactly("sent");
+            }
         }
     }
 
