@@ -18,6 +18,7 @@ import io.jamesdmarc.model.aggregate.SpfAuthResult;
 import io.jamesdmarc.model.evaluation.record.DomainVerdict;
 import io.jamesdmarc.model.evaluation.record.EvaluationRecord;
 import io.jamesdmarc.model.evaluation.record.FailureDetails;
+import io.jamesdmarc.model.vocabulary.Alignment;
 import io.jamesdmarc.model.vocabulary.Disposition;
 import io.jamesdmarc.model.vocabulary.DkimResult;
 import io.jamesdmarc.model.vocabulary.SpfResult;
@@ -29,14 +30,17 @@ import io.jamesdmarc.model.vocabulary.SpfScope;
  * (redacted as configured), ready for {@link FailureReportWriter}.
  *
  * <ul>
- * <li>{@code Identity-Alignment}: the evaluation's ({@link DomainVerdict#identityAlignment()});</li>
+ * <li>{@code Identity-Alignment}: as RFC 9991 defines it, the mechanisms that "failed to authenticate an
+ *     aligned identity": {@code dkim} when a signature whose {@code d=} is aligned with the Author Domain
+ *     failed, {@code spf} when SPF failed for an aligned domain, {@code none} when neither (a spoof with
+ *     no aligned identifier at all, or a report due for an unaligned failure under {@code fo=d}/{@code s}).
+ *     Not {@link DomainVerdict#identityAlignment()}, which lists the mechanisms that passed;</li>
  * <li>{@code Authentication-Results}: what this server found, e.g. {@code mx.example.com; dkim=fail
  *     header.d=example.org header.s=sel; spf=fail smtp.mailfrom=example.org; dmarc=fail header.from=example.org};</li>
  * <li>{@code DKIM-Domain}, {@code DKIM-Identity} ({@code @} and the domain, RFC 6376's default: the
- *     evaluation keeps no {@code i=}), {@code DKIM-Selector}: of the first signature that failed, else
- *     of the aligned one; left out when the signature had no selector;</li>
- * <li>{@code SPF-DNS}: the SPF record the caller looked up ({@link #spfDnsDomain}) when SPF did not pass
- *     or is aligned;</li>
+ *     evaluation keeps no {@code i=}), {@code DKIM-Selector}: of the aligned signature that failed, else of
+ *     the first signature that failed (signatures without a selector are not named);</li>
+ * <li>{@code SPF-DNS}: the SPF record the caller looked up ({@link #spfDnsDomain}) when SPF failed;</li>
  * <li>{@code Delivery-Result}: what was done with the message (reject, spam for quarantine, delivered).</li>
  * </ul>
  * Thread-safe.
@@ -45,9 +49,18 @@ public final class FailureReportComposer {
 
     /** DKIM results that are failures of a signature (RFC 9991 asks for DKIM-Domain/Selector for those). */
     private static final Set<DkimResult> DKIM_FAILURES = EnumSet.of(DkimResult.FAIL, DkimResult.PERMERROR, DkimResult.TEMPERROR,
-        DkimResult.POLICY, DkimResult.NEUTRAL);
+        DkimResult.POLICY);
     private static final Set<SpfResult> SPF_FAILURES = EnumSet.of(SpfResult.FAIL, SpfResult.SOFTFAIL, SpfResult.PERMERROR,
-        SpfResult.TEMPERROR, SpfResult.NEUTRAL, SpfResult.POLICY);
+        SpfResult.TEMPERROR);
+
+    /** Whether an identifier is aligned with the Author Domain in a mode (RFC 9989): the caller's DNS-backed check. */
+    @FunctionalInterface
+    public interface AlignmentCheck {
+        boolean aligned(String identifier, String authorDomain, Alignment mode);
+
+        /** Strict alignment for every mode: for callers without the DNS (relaxed alignment needs Organizational Domains). */
+        AlignmentCheck SAME_DOMAIN = (identifier, authorDomain, mode) -> identifier.equalsIgnoreCase(authorDomain);
+    }
 
     private final String authservId;
     private final String userAgent;
@@ -68,13 +81,15 @@ public final class FailureReportComposer {
      * pass, or is aligned); empty when no SPF-DNS field is called for.
      */
     public static Optional<String> spfDnsDomain(EvaluationRecord record, DomainVerdict verdict) {
-        Optional<SpfAuthResult> spf = record.spf();
-        if (spf.isEmpty()) {
-            return Optional.empty();
-        }
-        boolean failed = spf.get().result().value().map(SPF_FAILURES::contains).orElse(true);
-        boolean aligned = verdict.identityAlignment().contains("spf");
-        return failed || aligned ? Optional.of(spf.get().domain()) : Optional.empty();
+        return record.spf().filter(FailureReportComposer::spfFailed).map(SpfAuthResult::domain);
+    }
+
+    private static boolean spfFailed(SpfAuthResult spf) {
+        return spf.result().value().map(SPF_FAILURES::contains).orElse(true);
+    }
+
+    private static boolean dkimFailed(DkimAuthResult dkim) {
+        return dkim.result().value().map(DKIM_FAILURES::contains).orElse(true);
     }
 
     /** The SPF-DNS value (RFC 6591) of a TXT record found at {@code domain}. */
@@ -88,8 +103,8 @@ public final class FailureReportComposer {
      * @param spfDns the SPF-DNS value ({@link #spfDns}) when {@link #spfDnsDomain} asked for one and a record was found
      * @throws IllegalArgumentException the record owes no failure report (it has no failure details)
      */
-    public FailureReport compose(EvaluationRecord record, DomainVerdict verdict, Optional<String> spfDns) {
-        return compose(record, verdict, spfDns, Optional.empty()).report();
+    public FailureReport compose(EvaluationRecord record, DomainVerdict verdict, Optional<String> spfDns, AlignmentCheck alignment) {
+        return compose(record, verdict, spfDns, Optional.empty(), alignment).report();
     }
 
     /**
@@ -108,10 +123,25 @@ public final class FailureReportComposer {
      * The report on {@code verdict}'s Author Domain of {@code record}, including the whole {@code message}
      * when given (its header redacted like the header part would be, its body as received).
      */
-    public Composed compose(EvaluationRecord record, DomainVerdict verdict, Optional<String> spfDns, Optional<byte[]> message) {
+    public Composed compose(EvaluationRecord record, DomainVerdict verdict, Optional<String> spfDns, Optional<byte[]> message,
+                            AlignmentCheck alignmentCheck) {
         FailureDetails details = record.failure()
             .orElseThrow(() -> new IllegalArgumentException("evaluation " + record.id() + " has no failure report details"));
-        String alignment = verdict.identityAlignment();
+        String author = verdict.headerFrom();
+        Alignment adkim = mode(verdict, true);
+        Alignment aspf = mode(verdict, false);
+        Optional<DkimAuthResult> alignedDkimFailure = record.dkim().stream()
+            .filter(s -> dkimFailed(s) && s.selector().isPresent() && alignmentCheck.aligned(s.domain(), author, adkim)).findFirst();
+        boolean alignedSpfFailure = record.spf().filter(spf -> spfFailed(spf) && alignmentCheck.aligned(spf.domain(), author, aspf))
+            .isPresent();
+        List<String> failed = new ArrayList<>(2);
+        if (alignedDkimFailure.isPresent()) {
+            failed.add("dkim");
+        }
+        if (alignedSpfFailure) {
+            failed.add("spf");
+        }
+        String alignment = failed.isEmpty() ? "none" : String.join(", ", failed);
         FailureReportBuilder report = FailureReportBuilder.dmarcFailure()
             .userAgent(userAgent)
             .identityAlignment(alignment)
@@ -123,7 +153,9 @@ public final class FailureReportComposer {
         report.arrivalDate(details.arrivalDate());
         record.sourceIp().address().ifPresent(report::sourceIp);
         report.reportedDomain(verdict.headerFrom());
-        dkimField(record, verdict, alignment).ifPresent(dkim -> report.dkim(dkim.domain(), null, dkim.selector().orElseThrow()));
+        alignedDkimFailure
+            .or(() -> record.dkim().stream().filter(d -> dkimFailed(d) && d.selector().isPresent()).findFirst())
+            .ifPresent(dkim -> report.dkim(dkim.domain(), null, dkim.selector().orElseThrow()));
         spfDns.ifPresent(report::spfDns);
         report.deliveryResult(deliveryResult(verdict));
         Optional<ByteSource> included = message.map(bytes -> ByteSource.wrap(redactedMessage(bytes, details.originalRcptTo())));
@@ -161,19 +193,9 @@ public final class FailureReportComposer {
         return message.length;
     }
 
-    /** The failed signature to name, else the aligned one when Identity-Alignment names DKIM; only signatures with a selector. */
-    private static Optional<DkimAuthResult> dkimField(EvaluationRecord record, DomainVerdict verdict, String alignment) {
-        Optional<DkimAuthResult> failed = record.dkim().stream()
-            .filter(s -> s.selector().isPresent() && s.result().value().map(DKIM_FAILURES::contains).orElse(true))
-            .findFirst();
-        if (failed.isPresent()) {
-            return failed;
-        }
-        if (alignment.contains("dkim") && verdict.alignedDkimDomain().isPresent() && verdict.alignedDkimSelector().isPresent()) {
-            return Optional.of(new DkimAuthResult(verdict.alignedDkimDomain().get(), verdict.alignedDkimSelector(),
-                io.jamesdmarc.model.vocabulary.Enumerated.of(DkimResult.PASS), Optional.empty()));
-        }
-        return Optional.empty();
+    /** The policy's adkim (or aspf); relaxed when the record did not say. */
+    private static Alignment mode(DomainVerdict verdict, boolean dkim) {
+        return verdict.policy().flatMap(p -> (dkim ? p.published().adkim() : p.published().aspf()).value()).orElse(Alignment.RELAXED);
     }
 
     private String authenticationResults(EvaluationRecord record, DomainVerdict verdict) {

@@ -30,6 +30,9 @@ import io.jamesdmarc.model.destination.ReportDestination;
 import io.jamesdmarc.model.destination.ReportKind;
 import io.jamesdmarc.model.dns.DnsAnswer;
 import io.jamesdmarc.model.dns.DnsResolver;
+import io.jamesdmarc.model.dns.DomainNames;
+import io.jamesdmarc.model.evaluation.AlignmentStatus;
+import io.jamesdmarc.model.evaluation.IdentifierAligner;
 import io.jamesdmarc.model.evaluation.record.DomainVerdict;
 import io.jamesdmarc.model.evaluation.record.RecordedPolicy;
 import io.jamesdmarc.model.failure.FailureReportComposer;
@@ -77,6 +80,7 @@ public final class FailureReporter {
     private final FailureReportComposer composer;
     private final FailureReportMail mails;
     private final Map<DiscoveryMethod, ExternalDestinationVerifier> verifiers = new EnumMap<>(DiscoveryMethod.class);
+    private final Map<DiscoveryMethod, PolicyDiscovery> discoveries = new EnumMap<>(DiscoveryMethod.class);
     private volatile Instant lastPrune = Instant.EPOCH;
 
     public FailureReporter(FailureReporterConfiguration configuration, FailureReportLedger ledger, DnsResolver dns,
@@ -90,7 +94,9 @@ public final class FailureReporter {
         this.composer = new FailureReportComposer(configuration.authservId(), USER_AGENT, configuration.redaction());
         this.mails = new FailureReportMail(configuration);
         for (DiscoveryMethod method : DiscoveryMethod.values()) {
-            verifiers.put(method, new ExternalDestinationVerifier(dns, PolicyDiscovery.create(method, dns)));
+            PolicyDiscovery discovery = PolicyDiscovery.create(method, dns);
+            discoveries.put(method, discovery);
+            verifiers.put(method, new ExternalDestinationVerifier(dns, discovery));
         }
     }
 
@@ -149,7 +155,7 @@ public final class FailureReporter {
         FailureReportComposer.Composed report;
         try {
             Optional<byte[]> message = configuration.includeMessage() ? ledger.message(claim.recordId()) : Optional.empty();
-            report = composer.compose(claim.record(), verdict, spfDns(claim), message);
+            report = composer.compose(claim.record(), verdict, spfDns(claim), message, alignment(policy));
         } catch (IllegalArgumentException e) {
             return suppress(claim, now, policyDomain, "unbuildable", "no valid report can be made: " + e.getMessage());
         }
@@ -223,6 +229,20 @@ public final class FailureReporter {
         ledger.settle(claim, List.of(log(claim, new Decision(policyDomain, Optional.empty(), Optional.empty(), Outcome.SUPPRESSED,
             reason, detail, Optional.empty()))), reporterName, now);
         return Result.SUPPRESSED;
+    }
+
+    /**
+     * Identifier alignment as DmarcEvaluate judged it: the same name, or (relaxed) the same Organizational
+     * Domain, found by the discovery method the policy was found with. An Organizational Domain the DNS
+     * cannot tell now counts as not aligned.
+     */
+    private FailureReportComposer.AlignmentCheck alignment(RecordedPolicy policy) {
+        DiscoveryMethod method = policy.published().discoveryMethod().flatMap(m -> m.value()).orElse(DiscoveryMethod.TREEWALK);
+        PolicyDiscovery discovery = discoveries.get(method);
+        IdentifierAligner aligner = new IdentifierAligner(discovery);
+        return (identifier, author, mode) -> DomainNames.normalize(identifier)
+            .map(id -> aligner.match(author, discovery.organizationalDomain(author), id, mode).status() == AlignmentStatus.ALIGNED)
+            .orElse(false);
     }
 
     private Decision log(Claim claim, Decision decision) {
