@@ -307,6 +307,14 @@ class DmarcFailureReporterTest {
             assertThat(sql.strings("SELECT detail FROM failure_report_sends WHERE reason = 'not_authorised'").getFirst())
                 .contains("ext.example._report._dmarc.reports.thirdparty.example");
             assertThat(sql.strings("SELECT failure_report_state FROM evaluation_domains")).containsExactly("sent");
+
+            // README.md, "DmarcFailureReporter": the day's suppressed reports and why; what became of one message's report
+            assertThat(sql.strings("SELECT CONCAT_WS(' ', reason, destination, n) FROM (SELECT reason, destination, COUNT(*) AS n "
+                + "FROM failure_report_sends WHERE decided_at >= UTC_DATE() AND outcome = 'suppressed' GROUP BY reason, destination "
+                + "ORDER BY 3 DESC) q")).containsExactly("not_authorised ruf@reports.thirdparty.example 1");
+            assertThat(sql.strings("SELECT s.destination FROM failure_report_sends s JOIN evaluations e ON e.record_id = s.record_id "
+                + "WHERE e.message_id = '<spoof-ext@example.org>'")).containsExactlyInAnyOrder("ruf@reports.thirdparty.example",
+                "ruf@consenting.example");
         }
     }
 
