@@ -33,7 +33,8 @@ import io.jamesdmarc.storage.evaluation.FailureReportState;
  * <p>Everything that must hold across threads and across James nodes sharing the database is done
  * by single conditional statements that InnoDB serialises on the row they change:
  * <ul>
- * <li>{@link #claim}: {@code due} becomes {@code sending} only where it still is {@code due}, so one
+ * <li>{@link #claim}: due rows are read locked ({@code FOR UPDATE SKIP LOCKED}: concurrent reporters take
+ *     disjoint batches), and {@code due} becomes {@code sending} only where it still is {@code due}, so one
  *     reporter alone gets each report;</li>
  * <li>{@link #tryAcquire}: a window's counter is raised only while it is below the limit, so the
  *     limit is never exceeded whatever the number of reporters.</li>
@@ -44,13 +45,17 @@ public final class FailureReportLedger {
 
     static final int NETWORK_TIMEOUT_MILLIS = 60_000;
 
-    private static final String DUE = "SELECT d.evaluation_id, d.domain_no, e.record_id, d.header_from FROM evaluation_domains d "
-        + "JOIN evaluations e ON e.id = d.evaluation_id WHERE d.failure_report_state = 'due' "
-        + "ORDER BY d.evaluated_at, d.evaluation_id, d.domain_no LIMIT ?";
+    /**
+     * Reports due, oldest first, locked; rows another reporter holds locked (claiming them right now) are
+     * skipped, so that concurrent reporters take disjoint batches (MariaDB 10.6+).
+     */
+    private static final String DUE = "SELECT evaluation_id, domain_no FROM evaluation_domains WHERE failure_report_state = 'due' "
+        + "ORDER BY evaluated_at LIMIT ? FOR UPDATE SKIP LOCKED";
     /** Claims their reporter left unfinished (it died, or lost the database): taken again after the claim timeout. */
-    private static final String STALE = "SELECT d.evaluation_id, d.domain_no, e.record_id, d.header_from FROM evaluation_domains d "
-        + "JOIN evaluations e ON e.id = d.evaluation_id WHERE d.failure_report_state = 'sending' AND d.failure_reported_at < ? "
-        + "ORDER BY d.evaluated_at LIMIT ?";
+    private static final String STALE = "SELECT evaluation_id, domain_no FROM evaluation_domains WHERE failure_report_state = 'sending' "
+        + "AND failure_reported_at < ? ORDER BY evaluated_at LIMIT ? FOR UPDATE SKIP LOCKED";
+    private static final String NAMES = "SELECT e.record_id, d.header_from FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id "
+        + "WHERE d.evaluation_id = ? AND d.domain_no = ?";
     private static final String CLAIM = "UPDATE evaluation_domains SET failure_report_state = 'sending', failure_reported_at = ? "
         + "WHERE evaluation_id = ? AND domain_no = ? AND (failure_report_state = 'due' "
         + "OR (failure_report_state = 'sending' AND failure_reported_at < ?))";
@@ -138,36 +143,46 @@ public final class FailureReportLedger {
         record Row(long evaluationRow, int domainNo, String recordId, String headerFrom) {
         }
         LocalDateTime stale = utc(now.minus(claimTimeout));
-        List<Row> candidates = new ArrayList<>();
+        List<long[]> candidates = new ArrayList<>();
         List<Row> claimed = new ArrayList<>();
         try (Connection connection = connection()) {
-            for (String sql : List.of(STALE, DUE)) {
-                try (PreparedStatement query = connection.prepareStatement(sql)) {
-                    int i = 0;
-                    if (sql == STALE) {
-                        query.setObject(++i, stale);
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement query = connection.prepareStatement(STALE)) {
+                    query.setObject(1, stale);
+                    query.setInt(2, limit);
+                    readKeys(query, candidates);
+                }
+                if (candidates.size() < limit) {
+                    try (PreparedStatement query = connection.prepareStatement(DUE)) {
+                        query.setInt(1, limit - candidates.size());
+                        readKeys(query, candidates);
                     }
-                    query.setInt(++i, limit - candidates.size());
-                    try (ResultSet rows = query.executeQuery()) {
-                        while (rows.next()) {
-                            candidates.add(new Row(rows.getLong(1), rows.getInt(2), rows.getString(3), rows.getString(4)));
+                }
+                try (PreparedStatement update = connection.prepareStatement(CLAIM);
+                     PreparedStatement names = connection.prepareStatement(NAMES)) {
+                    for (long[] key : candidates) {
+                        update.setObject(1, utc(now));
+                        update.setLong(2, key[0]);
+                        update.setInt(3, (int) key[1]);
+                        update.setObject(4, stale);
+                        // conditional still: a row is claimed only while it is due (or its claim stale), whatever else happens
+                        if (update.executeUpdate() != 1) {
+                            continue;
+                        }
+                        names.setLong(1, key[0]);
+                        names.setInt(2, (int) key[1]);
+                        try (ResultSet row = names.executeQuery()) {
+                            if (row.next()) {
+                                claimed.add(new Row(key[0], (int) key[1], row.getString(1), row.getString(2)));
+                            }
                         }
                     }
                 }
-                if (candidates.size() >= limit) {
-                    break;
-                }
-            }
-            try (PreparedStatement update = connection.prepareStatement(CLAIM)) {
-                for (Row row : candidates) {
-                    update.setObject(1, utc(now));
-                    update.setLong(2, row.evaluationRow());
-                    update.setInt(3, row.domainNo());
-                    update.setObject(4, stale);
-                    if (update.executeUpdate() == 1) {
-                        claimed.add(row);
-                    }
-                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
             }
         }
         if (claimed.isEmpty()) {
@@ -185,6 +200,14 @@ public final class FailureReportLedger {
                 record.domains().get(row.domainNo() - 1)));
         }
         return claims;
+    }
+
+    private static void readKeys(PreparedStatement query, List<long[]> keys) throws SQLException {
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                keys.add(new long[] {rows.getLong(1), rows.getInt(2)});
+            }
+        }
     }
 
     /** The destinations a report was sent to before (a send interrupted part-way): not sent to again. */
