@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.jamesdmarc.mailets.evaluate.Enforcement;
 import io.jamesdmarc.mailets.evaluate.EvaluateConfiguration;
+import io.jamesdmarc.mailets.outbound.failure.FailureReporterConfiguration;
+import io.jamesdmarc.mailets.outbound.failure.SendFrequency;
 import io.jamesdmarc.mailets.settings.DmarcSettings;
 import io.jamesdmarc.model.ParseLimits;
 import io.jamesdmarc.model.dns.DnsSettings;
@@ -40,6 +42,7 @@ class SampleDmarcPropertiesTest {
     private static final String PASSWORD_VARIABLE = "DMARC_DB_PASSWORD";
     private static final String RECEIVER = "io.jamesdmarc.mailets.DmarcReportReceiver";
     private static final String EVALUATOR = "io.jamesdmarc.mailets.DmarcEvaluate";
+    private static final String REPORTER = "io.jamesdmarc.mailets.DmarcFailureReporter";
 
     @TempDir
     Path james;
@@ -51,6 +54,10 @@ class SampleDmarcPropertiesTest {
         Set<String> known = new HashSet<>(DmarcSettings.DATABASE_KEYS);
         known.addAll(DmarcSettings.PARSE_LIMIT_KEYS);
         known.addAll(EvaluateConfiguration.keys());
+        known.addAll(FailureReporterConfiguration.knownKeys());
+        // defaults that depend on the server (its domain), and a secret: shown commented out
+        known.removeAll(Set.of(FailureReporterConfiguration.FROM_ADDRESS, FailureReporterConfiguration.DKIM_SIGN_DOMAIN,
+            FailureReporterConfiguration.REDACTION_SECRET));
         // set per mailet in mailetcontainer.xml, or left to its default (the system's DNS resolvers)
         known.removeAll(Set.of(EvaluateConfiguration.AUTHSERV_ID, EvaluateConfiguration.ENFORCEMENT, DmarcSettings.KEY_DNS_SERVERS));
         assertThat(sample.stringPropertyNames()).isEqualTo(known);
@@ -72,6 +79,20 @@ class SampleDmarcPropertiesTest {
         assertThat(evaluation.recorder()).contains(RecorderSettings.defaults(
             james.resolve("var/james-dmarc/evaluation-spool").toAbsolutePath()));
         assertThat(evaluation.database()).hasValueSatisfying(database -> assertThat(database.password()).isEqualTo("from-the-mailet"));
+
+        FailureReporterConfiguration failure = FailureReporterConfiguration.read(
+            settings(REPORTER, Map.of(DatabaseConfig.KEY_PASSWORD, "from-the-mailet")), context());
+        assertThat(failure.frequency()).contains(SendFrequency.DEFAULT);
+        assertThat(failure.fromName()).isEqualTo(FailureReporterConfiguration.DEFAULT_FROM_NAME);
+        assertThat(failure.fromAddress()).isEqualTo("noreply-dmarc@example.com");
+        assertThat(failure.subject()).isEqualTo(FailureReporterConfiguration.DEFAULT_SUBJECT);
+        assertThat(failure.dkimSignDomain()).isEqualTo("example.com");
+        assertThat(failure.processor()).isEqualTo(FailureReporterConfiguration.DEFAULT_PROCESSOR);
+        assertThat(failure.redaction().scope()).isEqualTo(FailureReporterConfiguration.DEFAULT_REDACTION);
+        assertThat(failure.pollInterval()).hasSeconds(FailureReporterConfiguration.DEFAULT_POLL_SECONDS);
+        assertThat(failure.batchSize()).isEqualTo(FailureReporterConfiguration.DEFAULT_BATCH_SIZE);
+        assertThat(failure.includeMessage()).isFalse();
+        assertThat(failure.messageMaxBytes()).isEqualTo(FailureReporterConfiguration.DEFAULT_MESSAGE_MAX_BYTES);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import io.jamesdmarc.mailets.testing.JamesPipeline;
 import io.jamesdmarc.model.testing.Corpus;
+import io.jamesdmarc.model.testing.DkimTestKey;
 import io.jamesdmarc.storage.DatabaseConfig;
 
 /** The sample files of this folder, as operators copy them, and James loaded with them. */
@@ -24,6 +25,13 @@ public final class Samples {
     private static final Pattern DNS_SERVERS_LINE = Pattern.compile("(?m)^# dns\\.servers = .*$");
     /** The sample's enforcement of DMARC policies. */
     public static final String SAMPLE_ENFORCEMENT = "<enforcement>enforce</enforcement>";
+    /** Where the sample's dmarc-reports processor reads the DKIM key it signs reports with, under conf/. */
+    public static final String REPORT_SIGNING_KEY_FILE = "dkim/dmarc-reports.pem";
+    /** The selector and domain of the sample's DKIMSign. */
+    public static final String REPORT_SIGNING_SELECTOR = "dmarc";
+    public static final String REPORT_SIGNING_DOMAIN = "example.com";
+    /** The key a test's James signs reports with (an operator puts theirs into conf/dkim/dmarc-reports.pem). */
+    public static final DkimTestKey REPORT_SIGNING_KEY = DkimTestKey.generate(2048);
 
     private Samples() {
     }
@@ -90,9 +98,14 @@ public final class Samples {
      * {@code url} and at the DNS servers {@code dnsServers}.
      */
     public static JamesPipeline.Builder james(DatabaseConfig database, String url, String dnsServers) {
-        return JamesPipeline.builder()
+        return withReportSigningKey(JamesPipeline.builder()
             .mailetContainerXml(mailetContainer(SAMPLE_ENFORCEMENT))
-            .dmarcProperties(dmarcProperties(database, url, dnsServers));
+            .dmarcProperties(dmarcProperties(database, url, dnsServers)));
+    }
+
+    /** The builder with the key file the sample's dmarc-reports processor reads at start-up. */
+    public static JamesPipeline.Builder withReportSigningKey(JamesPipeline.Builder builder) {
+        return builder.confFile(REPORT_SIGNING_KEY_FILE, REPORT_SIGNING_KEY.privateKeyPem());
     }
 
     /**

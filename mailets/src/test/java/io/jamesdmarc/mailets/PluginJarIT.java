@@ -112,7 +112,10 @@ class PluginJarIT {
     void jamesLoadsTheSampleFromExtensionsJarsAndStoresAReport() throws Exception {
         Path jar = pluginJar();
         GeneratedReport report = GeneratedReport.of(42, "example.com", 20);
-        String xml = Files.readString(Corpus.projectRoot().resolve("conf-samples/mailetcontainer.xml"), StandardCharsets.UTF_8);
+        // the sample's dmarc-reports processor signs with a key file an operator provides: here a key given inline
+        String xml = Files.readString(Corpus.projectRoot().resolve("conf-samples/mailetcontainer.xml"), StandardCharsets.UTF_8)
+            .replace("<privateKeyFilepath>file://conf/dkim/dmarc-reports.pem</privateKeyFilepath>",
+                "<privateKey>" + io.jamesdmarc.model.testing.DkimTestKey.generate(1024).privateKeyPem() + "</privateKey>");
         String properties = "db.url = " + DB.config().url() + "\ndb.user = " + DB.config().user() + "\ndb.password = "
             + DB.config().password() + "\ndns.servers = 127.0.0.1:" + dns.address().getPort() + "\nevaluations.batchDelayMillis = 0\n";
 

@@ -169,6 +169,7 @@ public final class JamesPipeline implements AutoCloseable {
     public static final class Builder {
         private String mailetContainerXml;
         private String dmarcProperties;
+        private final java.util.Map<String, String> confFiles = new java.util.LinkedHashMap<>();
         private final List<Path> extensionJars = new ArrayList<>();
         private List<String> localDomains = List.of(DEFAULT_DOMAIN);
         private String postmaster = "postmaster@" + DEFAULT_DOMAIN;
@@ -201,6 +202,12 @@ public final class JamesPipeline implements AutoCloseable {
         /** The content of {@code conf/dmarc.properties}; without it there is no such file. */
         public Builder dmarcProperties(String content) {
             this.dmarcProperties = content;
+            return this;
+        }
+
+        /** Another file of {@code conf/} ({@code dkim/reports.pem}...), e.g. a key a mailet reads at init. */
+        public Builder confFile(String relativePath, String content) {
+            confFiles.put(relativePath, content);
             return this;
         }
 
@@ -243,6 +250,11 @@ public final class JamesPipeline implements AutoCloseable {
                 Files.writeString(directory.resolve("conf/mailetcontainer.xml"), mailetContainerXml, StandardCharsets.UTF_8);
                 if (dmarcProperties != null) {
                     Files.writeString(directory.resolve("conf/dmarc.properties"), dmarcProperties, StandardCharsets.UTF_8);
+                }
+                for (java.util.Map.Entry<String, String> file : confFiles.entrySet()) {
+                    Path target = directory.resolve("conf").resolve(file.getKey()).normalize();
+                    Files.createDirectories(target.getParent());
+                    Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
                 }
                 for (Path jar : extensionJars) {
                     Files.copy(jar, extensions.resolve(jar.getFileName()));

@@ -7,6 +7,11 @@ package io.jamesdmarc.storage.evaluation;
 public enum FailureReportState {
     /** A failure report is owed and not sent yet: set when the evaluation is stored. */
     DUE("due"),
+    /**
+     * A failure reporter claimed it and is deciding or sending it: no other reporter (thread or James
+     * node) takes it meanwhile. A claim older than the reporter's claim timeout is taken again (its node died).
+     */
+    SENDING("sending"),
     /** The failure reporter sent it. */
     SENT("sent"),
     /** The failure reporter decided not to send it (rate limit, unverified destination, no ruf...). */

@@ -105,7 +105,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
             statement.execute("SET FOREIGN_KEY_CHECKS = 0");
             for (String table : new String[] {"aggregate_daily_totals", "aggregate_source_spans", "aggregate_report_sources",
                 "aggregate_sources", "received_message_contents", "rejected_input_chunks", "rejected_inputs",
-                "failure_report_fields", "failure_reports", "aggregate_override_reasons", "aggregate_spf_results",
+                "failure_report_messages", "failure_report_sends", "failure_report_limits", "failure_report_fields", "failure_reports", "aggregate_override_reasons", "aggregate_spf_results",
                 "aggregate_dkim_results", "aggregate_records", "aggregate_reports", "received_messages", "evaluation_failures",
                 "evaluation_dkim_results", "evaluation_domains", "evaluations"}) {
                 statement.execute("TRUNCATE TABLE " + table);
