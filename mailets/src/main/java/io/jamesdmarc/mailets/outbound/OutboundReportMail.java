@@ -42,11 +42,8 @@ public final class OutboundReportMail {
         String name = "dmarc-" + kind + "-" + reportId.replaceAll("[^A-Za-z0-9.\\-_]", "_") + "-" + MailImpl.getId();
         MailImpl mail = MailImpl.builder().name(name).sender(new MailAddress(envelopeSender)).addRecipients(addresses)
             .mimeMessage(message).addAttribute(new Attribute(DmarcAttributes.OUTBOUND_REPORT, AttributeValue.of(kind))).build();
-        try {
-            context.sendMail(mail, processor);
-        } finally {
-            mail.dispose();
-        }
+        // James's queue keeps the mail (the memory queue, the very object): it is not disposed here
+        context.sendMail(mail, processor);
         return name;
     }
 
