@@ -92,7 +92,7 @@ class SampleDmarcEvaluationTest {
         boolean enforce = enforcement.equals("enforce");
         boolean monitor = enforcement.equals("monitor");
         EvaluationRepository evaluations = new EvaluationRepository(DB.dataSource());
-        try (JamesPipeline james = JamesPipeline.builder()
+        try (JamesPipeline james = Samples.withReportSigningKey(JamesPipeline.builder())
                 .mailetContainerXml(Samples.mailetContainer("<enforcement>" + enforcement + "</enforcement>"))
                 .dmarcProperties(Samples.dmarcProperties(DB.config(), DB.config().url(), zone.dnsServers()))
                 .start()) {
@@ -151,7 +151,7 @@ class SampleDmarcEvaluationTest {
         GeneratedReport report = GeneratedReport.of(enforcement.equals("enforce") ? 101 : 102, "example.com", 3);
         String text = new String(report.mail("report-" + enforcement + "@reporter.example"), StandardCharsets.UTF_8)
             .replace("From: Reporter DMARC <" + ReportMails.REPORTER + ">", "From: DMARC <dmarc@" + DmarcZone.REJECT + ">");
-        try (JamesPipeline james = JamesPipeline.builder()
+        try (JamesPipeline james = Samples.withReportSigningKey(JamesPipeline.builder())
                 .mailetContainerXml(Samples.mailetContainer("<enforcement>" + enforcement + "</enforcement>"))
                 .dmarcProperties(Samples.dmarcProperties(DB.config(), DB.config().url(), zone.dnsServers()))
                 .start()) {

@@ -23,7 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.jamesdmarc.mailets.evaluate.Enforcement;
 import io.jamesdmarc.mailets.evaluate.EvaluateConfiguration;
+import io.jamesdmarc.mailets.outbound.aggregate.AggregateReporterConfiguration;
 import io.jamesdmarc.mailets.settings.DmarcSettings;
+import io.jamesdmarc.model.aggregate.ReportFormat;
+import io.jamesdmarc.model.outbound.ReporterIdentity;
+import io.jamesdmarc.model.outbound.SendFrequency;
+import io.jamesdmarc.storage.outbound.ReportingSettings;
 import io.jamesdmarc.model.ParseLimits;
 import io.jamesdmarc.model.dns.DnsSettings;
 import io.jamesdmarc.model.evaluation.EvaluationSettings;
@@ -40,6 +45,7 @@ class SampleDmarcPropertiesTest {
     private static final String PASSWORD_VARIABLE = "DMARC_DB_PASSWORD";
     private static final String RECEIVER = "io.jamesdmarc.mailets.DmarcReportReceiver";
     private static final String EVALUATOR = "io.jamesdmarc.mailets.DmarcEvaluate";
+    private static final String REPORTER = "io.jamesdmarc.mailets.DmarcAggregateReporter";
 
     @TempDir
     Path james;
@@ -53,6 +59,10 @@ class SampleDmarcPropertiesTest {
         known.addAll(EvaluateConfiguration.keys());
         // set per mailet in mailetcontainer.xml, or left to its default (the system's DNS resolvers)
         known.removeAll(Set.of(EvaluateConfiguration.AUTHSERV_ID, EvaluateConfiguration.ENFORCEMENT, DmarcSettings.KEY_DNS_SERVERS));
+        known.addAll(AggregateReporterConfiguration.keys());
+        // shown commented out: their defaults come from James's default domain
+        known.removeAll(Set.of(AggregateReporterConfiguration.FROM_ADDRESS, AggregateReporterConfiguration.ORG_NAME,
+            AggregateReporterConfiguration.CONTACT_INFO, AggregateReporterConfiguration.DKIM_SIGN_DOMAIN, DmarcSettings.KEY_DNS_SERVERS));
         assertThat(sample.stringPropertyNames()).isEqualTo(known);
 
         DmarcSettings settings = settings(RECEIVER, Map.of());
@@ -72,6 +82,19 @@ class SampleDmarcPropertiesTest {
         assertThat(evaluation.recorder()).contains(RecorderSettings.defaults(
             james.resolve("var/james-dmarc/evaluation-spool").toAbsolutePath()));
         assertThat(evaluation.database()).hasValueSatisfying(database -> assertThat(database.password()).isEqualTo("from-the-mailet"));
+
+        AggregateReporterConfiguration aggregate = AggregateReporterConfiguration.read(
+            settings(REPORTER, Map.of(DatabaseConfig.KEY_PASSWORD, "from-the-mailet")), context());
+        assertThat(aggregate.frequency()).isEqualTo(SendFrequency.DAILY);
+        assertThat(aggregate.reporting().identity()).isEqualTo(ReporterIdentity.defaults("example.com"));
+        assertThat(aggregate.reporting().maxReportSize()).isEqualTo(ReportingSettings.DEFAULT_MAX_REPORT_SIZE);
+        assertThat(aggregate.reporting().format()).isEqualTo(ReportFormat.RFC9990);
+        assertThat(aggregate.reporting().sendDelay()).isEqualTo(ReportingSettings.DEFAULT_SEND_DELAY);
+        assertThat(aggregate.processor()).isEqualTo(AggregateReporterConfiguration.DEFAULT_PROCESSOR);
+        assertThat(aggregate.dkimSignDomain()).isEqualTo("example.com");
+        assertThat(aggregate.retention()).isEqualTo(java.time.Duration.ofDays(AggregateReporterConfiguration.DEFAULT_RETENTION_DAYS));
+        assertThat(aggregate.checkInterval()).isEqualTo(java.time.Duration.ofSeconds(
+            AggregateReporterConfiguration.DEFAULT_CHECK_INTERVAL_SECONDS));
     }
 
     @Test

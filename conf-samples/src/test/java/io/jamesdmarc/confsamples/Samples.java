@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import io.jamesdmarc.mailets.testing.JamesPipeline;
 import io.jamesdmarc.model.testing.Corpus;
+import io.jamesdmarc.model.testing.DkimTestKey;
 import io.jamesdmarc.storage.DatabaseConfig;
 
 /** The sample files of this folder, as operators copy them, and James loaded with them. */
@@ -90,9 +91,19 @@ public final class Samples {
      * {@code url} and at the DNS servers {@code dnsServers}.
      */
     public static JamesPipeline.Builder james(DatabaseConfig database, String url, String dnsServers) {
-        return JamesPipeline.builder()
+        return withReportSigningKey(JamesPipeline.builder()
             .mailetContainerXml(mailetContainer(SAMPLE_ENFORCEMENT))
-            .dmarcProperties(dmarcProperties(database, url, dnsServers));
+            .dmarcProperties(dmarcProperties(database, url, dnsServers)));
+    }
+
+    /** The file the sample's dmarc-reports processor signs reports with (DKIMSign's privateKeyFilepath). */
+    public static final String REPORT_SIGNING_KEY_FILE = "dkim-dmarc-reports.pem";
+    /** The key in that file: made once per test run, its public half for DKIMVerify. */
+    public static final DkimTestKey REPORT_SIGNING_KEY = DkimTestKey.generate(2048);
+
+    /** {@code builder} with {@code conf/dkim-dmarc-reports.pem}, as an operator puts it there. */
+    public static JamesPipeline.Builder withReportSigningKey(JamesPipeline.Builder builder) {
+        return builder.confFile(REPORT_SIGNING_KEY_FILE, REPORT_SIGNING_KEY.privateKeyPem());
     }
 
     /**

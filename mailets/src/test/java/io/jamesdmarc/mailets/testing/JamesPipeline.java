@@ -170,6 +170,7 @@ public final class JamesPipeline implements AutoCloseable {
         private String mailetContainerXml;
         private String dmarcProperties;
         private final List<Path> extensionJars = new ArrayList<>();
+        private final java.util.Map<String, String> confFiles = new java.util.LinkedHashMap<>();
         private List<String> localDomains = List.of(DEFAULT_DOMAIN);
         private String postmaster = "postmaster@" + DEFAULT_DOMAIN;
         private final List<Module> modules = new ArrayList<>();
@@ -201,6 +202,12 @@ public final class JamesPipeline implements AutoCloseable {
         /** The content of {@code conf/dmarc.properties}; without it there is no such file. */
         public Builder dmarcProperties(String content) {
             this.dmarcProperties = content;
+            return this;
+        }
+
+        /** Another file of {@code conf/} (a DKIM key a mailet reads, say), by its name there. */
+        public Builder confFile(String name, String content) {
+            confFiles.put(name, content);
             return this;
         }
 
@@ -243,6 +250,9 @@ public final class JamesPipeline implements AutoCloseable {
                 Files.writeString(directory.resolve("conf/mailetcontainer.xml"), mailetContainerXml, StandardCharsets.UTF_8);
                 if (dmarcProperties != null) {
                     Files.writeString(directory.resolve("conf/dmarc.properties"), dmarcProperties, StandardCharsets.UTF_8);
+                }
+                for (java.util.Map.Entry<String, String> file : confFiles.entrySet()) {
+                    Files.writeString(directory.resolve("conf").resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
                 }
                 for (Path jar : extensionJars) {
                     Files.copy(jar, extensions.resolve(jar.getFileName()));

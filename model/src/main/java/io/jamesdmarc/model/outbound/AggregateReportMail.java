@@ -38,9 +38,9 @@ public final class AggregateReportMail {
     private AggregateReportMail() {
     }
 
-    /** The Subject: {@code <subject> Report Domain: example.org Submitter: example.com Report-ID: <id>}. */
+    /** The Subject: {@code <subject> - Report Domain: example.org Submitter: example.com Report-ID: <id>}. */
     public static String subject(ReporterIdentity identity, String policyDomain, String reportId) {
-        return identity.subject() + " Report Domain: " + policyDomain + " Submitter: " + identity.receiverDomain()
+        return identity.subject() + " - Report Domain: " + policyDomain + " Submitter: " + identity.receiverDomain()
             + " Report-ID: <" + reportId + ">";
     }
 

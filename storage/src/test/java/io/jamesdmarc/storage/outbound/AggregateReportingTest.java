@@ -393,7 +393,7 @@ class AggregateReportingTest {
 
         OutgoingReport report = sender.sent.get(0);
         assertThat(report.envelopeSender()).isEqualTo("noreply-dmarc@mx.example.net");
-        assertThat(report.message().getSubject()).isEqualTo("DMARC Aggregate Report Report Domain: example.com Submitter: mx.example.net "
+        assertThat(report.message().getSubject()).isEqualTo("DMARC Aggregate Report - Report Domain: example.com Submitter: mx.example.net "
             + "Report-ID: <" + report.part().reportId() + ">");
         assertThat(report.message().getHeader("Auto-Submitted", null)).isEqualTo("auto-generated");
         assertThat(report.message().getFrom()[0].toString()).isEqualTo("Report Subsystem <noreply-dmarc@mx.example.net>");
