@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
         ParseCommand.class,
         ImportCommand.class,
         SummaryCommand.class,
-        ServeCommand.class
+        ServeCommand.class,
+        ReportsCommand.class
     })
 public final class DmarcCommand implements Runnable {
 

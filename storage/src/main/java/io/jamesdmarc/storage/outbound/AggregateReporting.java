@@ -78,6 +78,14 @@ public final class AggregateReporting {
      * {@link SendFrequency#NEVER}.
      */
     public List<ReportOutcome> sendDue(SendFrequency frequency, Instant now) throws SQLException {
+        return sendDue(frequency, now, false);
+    }
+
+    /**
+     * {@link #sendDue(SendFrequency, Instant)}, or with {@code dryRun} the same reports built and handed
+     * to the sender without claiming nor marking anything.
+     */
+    public List<ReportOutcome> sendDue(SendFrequency frequency, Instant now, boolean dryRun) throws SQLException {
         if (frequency == SendFrequency.NEVER) {
             return List.of();
         }
@@ -86,7 +94,7 @@ public final class AggregateReporting {
         Optional<Instant> next = evaluations.oldestUnreported(Instant.EPOCH);
         while (next.isPresent() && next.get().isBefore(last.end())) {
             ReportPeriod period = frequency.periodOf(next.get());
-            outcomes.addAll(send(period, now, false));
+            outcomes.addAll(send(period, now, dryRun, true));
             next = evaluations.oldestUnreported(period.end());
         }
         return outcomes;
@@ -97,9 +105,13 @@ public final class AggregateReporting {
      * the sender without claiming nor marking anything, unreported or not.
      */
     public List<ReportOutcome> send(ReportPeriod period, Instant now, boolean dryRun) throws SQLException {
+        return send(period, now, dryRun, !dryRun);
+    }
+
+    private List<ReportOutcome> send(ReportPeriod period, Instant now, boolean dryRun, boolean onlyUnreported) throws SQLException {
         List<ReportOutcome> outcomes = new ArrayList<>();
         for (ReportablePolicy policy : evaluations.reportablePolicies(period.begin(), period.end())) {
-            if (!dryRun && policy.unreported() == 0) {
+            if (onlyUnreported && policy.unreported() == 0) {
                 continue;
             }
             OutboundReportKey key = new OutboundReportKey(policy.policyDomain(), policy.policyHash(), period);
