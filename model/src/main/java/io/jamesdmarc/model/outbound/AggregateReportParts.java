@@ -15,10 +15,13 @@ import java.util.zip.GZIPOutputStream;
 import io.jamesdmarc.model.aggregate.AggregateReport;
 import io.jamesdmarc.model.aggregate.AggregateReportWriter;
 import io.jamesdmarc.model.aggregate.DateRange;
+import io.jamesdmarc.model.aggregate.PolicyEvaluated;
 import io.jamesdmarc.model.aggregate.PolicyPublished;
 import io.jamesdmarc.model.aggregate.ReportFormat;
 import io.jamesdmarc.model.aggregate.ReportMetadata;
 import io.jamesdmarc.model.aggregate.ReportRecord;
+import io.jamesdmarc.model.vocabulary.Disposition;
+import io.jamesdmarc.model.vocabulary.Enumerated;
 
 /**
  * Writes the aggregate report of one policy domain, policy configuration and period as gzipped XML,
@@ -136,7 +139,7 @@ public final class AggregateReportParts {
             long syncedCompressed = compressed.count;
             long syncedXml = xml.count;
             for (int i = start; i < end; i++) {
-                ReportRecord record = records.get(i);
+                ReportRecord record = inFormat(records.get(i));
                 writer.write(record);
                 writer.flush();
                 written++;
@@ -162,6 +165,20 @@ public final class AggregateReportParts {
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory failed", e);
         }
+    }
+
+    /**
+     * The record as the format says it: RFC 7489 has no disposition {@code pass} (RFC 9990's "the
+     * message passed, no policy applied"), which it calls {@code none}.
+     */
+    private ReportRecord inFormat(ReportRecord record) {
+        PolicyEvaluated evaluated = record.policyEvaluated();
+        if (format != ReportFormat.RFC7489 || !evaluated.disposition().is(Disposition.PASS)) {
+            return record;
+        }
+        return new ReportRecord(record.sourceIp(), record.count(), new PolicyEvaluated(Enumerated.of(Disposition.NONE), evaluated.dkim(),
+            evaluated.spf(), evaluated.reasons()), record.headerFrom(), record.envelopeFrom(), record.envelopeTo(), record.dkim(),
+            record.spf(), record.extensions());
     }
 
     private AggregateReport header(String id) {

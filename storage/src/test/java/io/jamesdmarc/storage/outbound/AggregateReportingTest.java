@@ -385,6 +385,27 @@ class AggregateReportingTest {
     }
 
     @Test
+    void oddBytesAreEscapedOrDroppedAndBothFormatsValidate() throws Exception {
+        evaluations.store(List.of(evaluation().at(DAY.plusSeconds(5)).source("2001:db8::25")
+            .dkim(dkim("example.com", "s<&>\"'\u0007\u00e9", DkimResult.PASS)).build()));
+        for (ReportFormat format : List.of(ReportFormat.RFC9990, ReportFormat.RFC7489)) {
+            Schema schema = format == ReportFormat.RFC9990 ? AggregateSchemas.rfc9990(Corpus.require())
+                : AggregateSchemas.rfc7489Repaired(Corpus.require());
+            CollectingSender sender = new CollectingSender();
+            new AggregateReporting(evaluations, reports, ReportingSettings.defaults(US, "a").withFormat(format), ALL_INTERNAL, sender)
+                .send(MAY_20, NEXT_MORNING, true);
+
+            byte[] xml = CollectingSender.xml(sender.sent.get(0));
+            validate(schema, xml);
+            ParsedAggregateReport parsed = CollectingSender.parsed(sender.sent.get(0));
+            assertThat(parsed.report().format()).isEqualTo(format);
+            assertThat(parsed.records()).singleElement().satisfies(record ->
+                assertThat(record.dkim().get(0).selector()).contains("s<&>\"'\u00e9"));
+        }
+        assertThat(sql.strings("SELECT COUNT(*) FROM outbound_aggregate_reports")).as("dry runs record nothing").containsExactly("0");
+    }
+
+    @Test
     void theMailCarriesTheGzippedReportNamedAsRfc9990Says() throws Exception {
         evaluations.store(List.of(evaluation().at(DAY.plusSeconds(5)).build()));
         CollectingSender sender = new CollectingSender();
