@@ -3,6 +3,7 @@ package io.jamesdmarc.mailets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,6 +12,7 @@ import jakarta.mail.MessagingException;
 
 import org.apache.james.utils.PropertiesProvider;
 import org.apache.mailet.Mail;
+import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +134,12 @@ public class DmarcAggregateReporter extends GenericMailet {
      */
     public List<ReportOutcome> sendDue(Instant now) throws Exception {
         return reporting.sendDue(configuration.frequency(), now);
+    }
+
+    /** The processor reports are sent into: James refuses to start when it does not exist. */
+    @Override
+    public Collection<ProcessingState> requiredProcessingState() {
+        return configuration == null ? List.of() : List.of(new ProcessingState(configuration.processor()));
     }
 
     /** Report mails pass through untouched: this mailet works on its own schedule. */

@@ -76,7 +76,9 @@ import io.jamesdmarc.storage.evaluation.RecorderSettings;
  * and mailets, by the rules of James's own {@code relay-allowed} matcher (SMTP AUTH, a client in
  * {@code authorizedAddresses}, sent by a mailet or with JMAP), and the reports james-dmarc sends
  * (attribute {@link DmarcAttributes#OUTBOUND_REPORT}). Mail whose MAIL FROM is one of our domains
- * is evaluated: that is what spoofers use. An evaluation that fails unexpectedly lets the mail go
+ * is evaluated: that is what spoofers use. One of our own reports that comes back in over SMTP (its
+ * envelope sender is {@code aggregateFromAddress}) and passes DMARC is evaluated but not recorded: no
+ * report about reports. An evaluation that fails unexpectedly lets the mail go
  * on unevaluated (logged, counted): a DMARC check never loses mail.
  *
  * <pre>{@code

@@ -294,6 +294,9 @@ class DmarcAggregateReporterTest {
         assertThatThrownBy(() -> JamesPipeline.builder().mailetContainerXml(sendingJames("<aggregateFrequency>daily</aggregateFrequency>"))
             .dmarcProperties(dmarcProperties("")).start().close())
             .hasStackTraceContaining("unknown init parameter [aggregateFrequency]");
+        assertThatThrownBy(() -> JamesPipeline.builder().mailetContainerXml(sendingJames("<aggregateProcessor>no-such-processor</aggregateProcessor>"))
+            .dmarcProperties(dmarcProperties("")).start().close())
+            .hasStackTraceContaining("undefined processors: [no-such-processor]");
     }
 
     private static MailImpl spoof(String name, String domain) throws Exception {
