@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dmarc",
     mixinStandardHelpOptions = true,
     versionProvider = DmarcCommand.Version.class,
-    description = "DMARC reports for Apache James: parse, import, summarise and serve them.",
+    description = "DMARC reports for Apache James: parse, import, summarise and serve them; send the aggregate reports your server owes.",
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         "0:done",
