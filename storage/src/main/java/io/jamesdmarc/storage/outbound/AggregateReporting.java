@@ -123,7 +123,7 @@ public final class AggregateReporting {
     private ReportOutcome dryRun(ReportablePolicy policy, OutboundReportKey key, Instant now) throws SQLException {
         String reportId = reports.find(key).map(OutboundAggregateReports.Row::reportId)
             .orElseGet(() -> key.reportId(settings.identity().receiverDomain()));
-        List<ReportDestination> verdicts = destinations.verify(policy.policyDomain(), policy.rua());
+        List<ReportDestination> verdicts = destinations.verify(policy.policyDomain(), limited(policy));
         List<String> mailboxes = mailboxes(verdicts);
         List<AggregateRow> rows = evaluations.aggregateRows(key.policyDomain(), key.policyHash(), key.period().begin(), key.period().end());
         if (rows.isEmpty()) {
@@ -152,7 +152,7 @@ public final class AggregateReporting {
         OutboundAggregateReports.Claim claim = claimed.get();
         Optional<String> destinationsJson = Optional.empty();
         try {
-            List<ReportDestination> verdicts = destinations.verify(policy.policyDomain(), policy.rua());
+            List<ReportDestination> verdicts = destinations.verify(policy.policyDomain(), limited(policy));
             destinationsJson = Optional.of(json(verdicts));
             List<String> mailboxes = mailboxes(verdicts);
             boolean temperror = verdicts.stream().anyMatch(v -> v.status() == DestinationStatus.TEMPERROR);
@@ -260,10 +260,22 @@ public final class AggregateReporting {
         return new OutgoingReport(key.policyDomain(), key.period(), part, parts, message, settings.identity().fromAddress(), mailboxes);
     }
 
+    /** The policy's first {@value ReportingSettings#MAX_DESTINATIONS} rua URIs; the others are logged and skipped. */
+    private static List<String> limited(ReportablePolicy policy) {
+        List<String> rua = policy.rua();
+        if (rua.size() <= ReportingSettings.MAX_DESTINATIONS) {
+            return rua;
+        }
+        LOGGER.warn("DMARC aggregate reports for {}: its record lists {} rua URIs; only the first {} are used, skipped: {}",
+            policy.policyDomain(), rua.size(), ReportingSettings.MAX_DESTINATIONS, rua.subList(ReportingSettings.MAX_DESTINATIONS, rua.size()));
+        return rua.subList(0, ReportingSettings.MAX_DESTINATIONS);
+    }
+
     private static List<String> mailboxes(List<ReportDestination> verdicts) {
         Set<String> mailboxes = new LinkedHashSet<>();
         verdicts.stream().filter(ReportDestination::deliverable).forEach(v -> mailboxes.addAll(v.mailboxes()));
-        return List.copyOf(mailboxes);
+        // an override record may list more mailboxes than asked: the same cap
+        return mailboxes.stream().limit(ReportingSettings.MAX_DESTINATIONS).toList();
     }
 
     private static String describe(List<ReportDestination> verdicts) {

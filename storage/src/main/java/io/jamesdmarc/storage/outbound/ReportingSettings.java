@@ -25,6 +25,11 @@ public record ReportingSettings(ReporterIdentity identity, ReportFormat format, 
     public static final Duration MAX_BACKOFF = Duration.ofHours(6);
     /** Attempts that wait for a destination's DNS temperror to pass before the report goes to the others. */
     public static final int TEMPERROR_ATTEMPTS = 3;
+    /**
+     * The most rua URIs of one policy looked at (each external one costs a DNS query): a record
+     * listing hundreds of addresses must not make this server a mail cannon. The rest are skipped and logged.
+     */
+    public static final int MAX_DESTINATIONS = 10;
 
     public ReportingSettings {
         Objects.requireNonNull(identity, "identity");

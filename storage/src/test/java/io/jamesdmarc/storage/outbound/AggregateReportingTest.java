@@ -266,6 +266,22 @@ class AggregateReportingTest {
     }
 
     @Test
+    void aRecordListingManyDestinationsGetsItsFirstTenOnly() throws Exception {
+        List<String> rua = new ArrayList<>();
+        for (int i = 1; i <= 25; i++) {
+            rua.add("mailto:dmarc" + i + "@example.com");
+        }
+        evaluations.store(List.of(evaluation().at(DAY.plusSeconds(5)).policy(new RecordedPolicy("v=DMARC1; p=reject; rua="
+            + String.join(",", rua), policy("example.com", PolicyAction.REJECT).published(), rua, List.of())).build()));
+        CollectingSender sender = new CollectingSender();
+
+        reporting(sender, "a").sendDue(SendFrequency.DAILY, NEXT_MORNING);
+
+        assertThat(sender.sent).singleElement().satisfies(report -> assertThat(report.recipients())
+            .hasSize(ReportingSettings.MAX_DESTINATIONS).startsWith("dmarc1@example.com").endsWith("dmarc10@example.com"));
+    }
+
+    @Test
     void aPolicyWithoutVerifiedDestinationsSendsNothingAndItsEvaluationsCountAsReported() throws Exception {
         ReportDestinations noneAuthorised = (domain, rua) -> rua.stream().map(ReportUri::parse)
             .map(uri -> new ReportDestination(uri, DestinationStatus.NOT_AUTHORISED, List.of(), "no consent (test)")).toList();
