@@ -368,6 +368,42 @@ class AggregateReportingTest {
     }
 
     @Test
+    void theDatabaseGoingAwayAfterTheMailWasHandedOverLosesNothingAndTheReportGoesAgainWithItsId() throws Exception {
+        evaluations.store(List.of(evaluation().at(DAY.plusSeconds(5)).build(), evaluation().at(DAY.plusSeconds(6)).build()));
+        CollectingSender afterTheOutage = new CollectingSender();
+        List<OutgoingReport> handedOver = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (io.jamesdmarc.storage.testing.TcpProxy proxy = io.jamesdmarc.storage.testing.TcpProxy.before(DB.config());
+             io.jamesdmarc.storage.Database proxied = io.jamesdmarc.storage.Database.open(proxy.config())) {
+            ReportSender cutAfterSending = report -> {
+                handedOver.add(report);
+                proxy.stop();
+            };
+            AggregateReporting cut = new AggregateReporting(new EvaluationRepository(proxied.dataSource()),
+                new OutboundAggregateReports(proxied.dataSource()), ReportingSettings.defaults(US, "cut-off"), ALL_INTERNAL, cutAfterSending);
+
+            // the report's failure cannot be recorded, and the run stops at its next query (the scheduler logs it)
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cut.sendDue(SendFrequency.DAILY, NEXT_MORNING))
+                .isInstanceOf(SQLException.class);
+        }
+        assertThat(handedOver).hasSize(1);
+        assertThat(sql.strings("SELECT state FROM outbound_aggregate_reports")).containsExactly("sending");
+        assertThat(evaluations.oldestUnreported(Instant.EPOCH)).as("nothing marked, nothing lost").isPresent();
+
+        // another reporter: not while the lease holds, then once, as the same report
+        reporting(afterTheOutage, "b").sendDue(SendFrequency.DAILY, NEXT_MORNING.plus(Duration.ofMinutes(5)));
+        assertThat(afterTheOutage.sent).isEmpty();
+        reporting(afterTheOutage, "b").sendDue(SendFrequency.DAILY, NEXT_MORNING.plus(Duration.ofMinutes(16)));
+        reporting(afterTheOutage, "c").sendDue(SendFrequency.DAILY, NEXT_MORNING.plus(Duration.ofMinutes(30)));
+        assertThat(afterTheOutage.sent).singleElement().satisfies(report -> {
+            assertThat(report.part().reportId()).isEqualTo(handedOver.get(0).part().reportId());
+            assertThat(report.part().fileName()).isEqualTo(handedOver.get(0).part().fileName());
+            assertThat(report.part().messages()).isEqualTo(2);
+        });
+        assertThat(sql.strings("SELECT state FROM outbound_aggregate_reports")).containsExactly("sent");
+        assertThat(evaluations.oldestUnreported(Instant.EPOCH)).isEmpty();
+    }
+
+    @Test
     void aClaimWhoseReporterDiedIsTakenOverWhenItsLeaseEnds() throws Exception {
         evaluations.store(List.of(evaluation().at(DAY.plusSeconds(5)).build()));
         OutboundReportKey key = new OutboundReportKey("example.com",
