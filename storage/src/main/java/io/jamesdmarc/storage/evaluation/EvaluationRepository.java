@@ -358,7 +358,18 @@ public final class EvaluationRepository {
      */
     public int markAggregateReported(String policyDomain, String policyHash, Instant from, Instant to, long reportId, Instant at)
         throws SQLException {
-        try (Connection connection = connection(); PreparedStatement update = connection.prepareStatement(MARK_AGGREGATE)) {
+        try (Connection connection = connection()) {
+            return markAggregateReported(connection, policyDomain, policyHash, from, to, reportId, at);
+        }
+    }
+
+    /**
+     * {@link #markAggregateReported(String, String, Instant, Instant, long, Instant)} on the caller's
+     * connection, in its transaction: the outbound report's state and its marks commit together.
+     */
+    public static int markAggregateReported(Connection connection, String policyDomain, String policyHash, Instant from, Instant to,
+                                            long reportId, Instant at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(MARK_AGGREGATE)) {
             update.setLong(1, reportId);
             update.setObject(2, EvaluationWriter.time(at));
             period(update, policyDomain, policyHash, from, to, 3);

@@ -164,7 +164,6 @@ public final class AggregateReporting {
                 String why = policy.rua().isEmpty() ? "the policy asks for no aggregate reports (no rua)"
                     : "no destination may receive it: " + describe(verdicts);
                 reports.undeliverable(claim, owner, destinationsJson.get(), why, now);
-                evaluations.markAggregateReported(key.policyDomain(), key.policyHash(), key.period().begin(), key.period().end(), claim.id(), now);
                 LOGGER.info("DMARC aggregate report {} for {} {}: not sent, {}", claim.reportId(), key.policyDomain(), key.period(), why);
                 return new ReportOutcome(key, ReportOutcome.Status.UNDELIVERABLE, claim.reportId(), 0, 0, 0, List.of(), why);
             }
@@ -189,9 +188,12 @@ public final class AggregateReporting {
             for (ReportPart part : parts) {
                 sender.send(outgoing(key, part, parts.size(), mailboxes, now));
             }
-            reports.sent(claim, owner, destinationsJson.get(), now);
-            int marked = evaluations.markAggregateReported(key.policyDomain(), key.policyHash(), key.period().begin(), key.period().end(),
-                claim.id(), now);
+            int marked = reports.sent(claim, owner, destinationsJson.get(), now);
+            if (marked < 0) {
+                LOGGER.warn("DMARC aggregate report {} for {} {}: sent, but its claim was taken over meanwhile (lease of {} ran out): "
+                    + "the other reporter sends it again, with the same id", claim.reportId(), key.policyDomain(), key.period(),
+                    settings.lease());
+            }
             LOGGER.info("DMARC aggregate report {} for {} {}: sent to {} ({} part{}, {} records, {} messages, {} evaluations marked){}",
                 claim.reportId(), key.policyDomain(), key.period(), mailboxes, parts.size(), parts.size() > 1 ? "s" : "", records, messages,
                 marked, skippedDestinations(verdicts));

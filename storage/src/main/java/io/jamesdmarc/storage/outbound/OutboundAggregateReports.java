@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 import io.jamesdmarc.model.outbound.ReportPeriod;
+import io.jamesdmarc.storage.evaluation.EvaluationRepository;
 import io.jamesdmarc.storage.ingest.SqlErrors;
 
 /**
@@ -135,13 +136,18 @@ public final class OutboundAggregateReports {
         }
     }
 
-    /** The report went out. */
-    public boolean sent(Claim claim, String owner, String destinationsJson, Instant now) throws SQLException {
+    /**
+     * The report went out: its state, and the evaluations it counted marked with its id, in one
+     * transaction.
+     *
+     * @return the evaluations marked, or -1 when the claim was lost (nothing changed)
+     */
+    public int sent(Claim claim, String owner, String destinationsJson, Instant now) throws SQLException {
         return finish(claim, owner, OutboundReportState.SENT, destinationsJson, null, now);
     }
 
-    /** The report has nowhere to go. */
-    public boolean undeliverable(Claim claim, String owner, String destinationsJson, String why, Instant now) throws SQLException {
+    /** The report has nowhere to go: its state, and its evaluations marked as counted by it, in one transaction. */
+    public int undeliverable(Claim claim, String owner, String destinationsJson, String why, Instant now) throws SQLException {
         return finish(claim, owner, OutboundReportState.UNDELIVERABLE, destinationsJson, why, now);
     }
 
@@ -159,17 +165,37 @@ public final class OutboundAggregateReports {
         }
     }
 
-    private boolean finish(Claim claim, String owner, OutboundReportState state, String destinationsJson, String error, Instant now)
+    private int finish(Claim claim, String owner, OutboundReportState state, String destinationsJson, String error, Instant now)
         throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(FINISH)) {
-            update.setString(1, state.token());
-            update.setString(2, destinationsJson);
-            update.setString(3, error);
-            update.setObject(4, state == OutboundReportState.SENT ? time(now) : null);
-            update.setObject(5, time(now));
-            update.setLong(6, claim.id());
-            update.setString(7, owner);
-            return update.executeUpdate() == 1;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement update = connection.prepareStatement(FINISH)) {
+                update.setString(1, state.token());
+                update.setString(2, destinationsJson);
+                update.setString(3, error);
+                update.setObject(4, state == OutboundReportState.SENT ? time(now) : null);
+                update.setObject(5, time(now));
+                update.setLong(6, claim.id());
+                update.setString(7, owner);
+                if (update.executeUpdate() != 1) {
+                    connection.rollback();
+                    return -1;
+                }
+                OutboundReportKey key = claim.key();
+                int marked = EvaluationRepository.markAggregateReported(connection, key.policyDomain(), key.policyHash(),
+                    key.period().begin(), key.period().end(), claim.id(), now);
+                connection.commit();
+                return marked;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
         }
     }
 
