@@ -10,6 +10,8 @@ import java.util.Optional;
 import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
 
+import org.apache.james.metrics.api.Metric;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.utils.PropertiesProvider;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
@@ -72,14 +74,25 @@ import io.jamesdmarc.storage.outbound.ReportSender;
  * {@code aggregateRetentionDays} (7), {@code aggregateSendDelaySeconds} (900: how long after a period's end
  * its reports wait), {@code aggregateCheckIntervalSeconds} (300), {@code discovery}, the {@code db.*} and
  * {@code dns.*} settings. The server's domain is the domain of James's postmaster address.
+ *
+ * <p>Metrics: {@value #METRIC_SENT}, {@value #METRIC_UNDELIVERABLE}, {@value #METRIC_FAILED} (reports
+ * this node sent, found no destination for, failed to send and will try again).
  */
 public class DmarcAggregateReporter extends GenericMailet {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(DmarcAggregateReporter.class);
     private static final Duration FIRST_RUN_AT_MOST = Duration.ofSeconds(30);
 
+    public static final String METRIC_SENT = "dmarcAggregateReportsSent";
+    public static final String METRIC_UNDELIVERABLE = "dmarcAggregateReportsUndeliverable";
+    public static final String METRIC_FAILED = "dmarcAggregateReportsFailed";
+
     private final PropertiesProvider propertiesProvider;
+    private final MetricFactory metricFactory;
     private final Clock clock;
+    private Metric sent;
+    private Metric undeliverable;
+    private Metric failed;
 
     private AggregateReporterConfiguration configuration;
     private DmarcDatabase database;
@@ -87,12 +100,13 @@ public class DmarcAggregateReporter extends GenericMailet {
     private Optional<ReportScheduler> scheduler = Optional.empty();
 
     @Inject
-    public DmarcAggregateReporter(PropertiesProvider propertiesProvider) {
-        this(propertiesProvider, Clock.systemUTC());
+    public DmarcAggregateReporter(PropertiesProvider propertiesProvider, MetricFactory metricFactory) {
+        this(propertiesProvider, metricFactory, Clock.systemUTC());
     }
 
-    DmarcAggregateReporter(PropertiesProvider propertiesProvider, Clock clock) {
+    DmarcAggregateReporter(PropertiesProvider propertiesProvider, MetricFactory metricFactory, Clock clock) {
         this.propertiesProvider = propertiesProvider;
+        this.metricFactory = metricFactory;
         this.clock = clock;
     }
 
@@ -100,6 +114,9 @@ public class DmarcAggregateReporter extends GenericMailet {
     public void init() throws MessagingException {
         DmarcSettings settings = DmarcSettings.load(propertiesProvider, getMailetConfig());
         configuration = AggregateReporterConfiguration.read(settings, getMailetContext());
+        sent = metricFactory.generate(METRIC_SENT);
+        undeliverable = metricFactory.generate(METRIC_UNDELIVERABLE);
+        failed = metricFactory.generate(METRIC_FAILED);
         OutboundReportMail.requireUsableProcessor(this, AggregateReporterConfiguration.PROCESSOR, configuration.processor());
         database = new DmarcDatabase(configuration.database(), settings.mailetName());
         database.tryOpen();
@@ -120,12 +137,12 @@ public class DmarcAggregateReporter extends GenericMailet {
             LOGGER.info("{} ready: aggregateSendFrequency never, no report is sent; evaluations are kept until sending resumes",
                 settings.mailetName());
         } else {
-            LOGGER.info("{} ready: {}", settings.mailetName(), configuration.describe().orElse(""));
+            LOGGER.info("{} ready: {}", settings.mailetName(), configuration.describe());
         }
         Duration interval = configuration.checkInterval();
         scheduler = Optional.of(ReportScheduler.start(reporting, evaluations, configuration.frequency(),
             configuration.retention(), clock, interval.compareTo(FIRST_RUN_AT_MOST) < 0 ? interval : FIRST_RUN_AT_MOST, interval,
-            "dmarc-aggregate-reporter"));
+            "dmarc-aggregate-reporter", this::count));
     }
 
     /**
@@ -133,7 +150,22 @@ public class DmarcAggregateReporter extends GenericMailet {
      * {@code never}). For operators' tools and tests.
      */
     public List<ReportOutcome> sendDue(Instant now) throws Exception {
-        return reporting.sendDue(configuration.frequency(), now);
+        List<ReportOutcome> outcomes = reporting.sendDue(configuration.frequency(), now);
+        count(outcomes);
+        return outcomes;
+    }
+
+    private void count(List<ReportOutcome> outcomes) {
+        for (ReportOutcome outcome : outcomes) {
+            switch (outcome.status()) {
+                case SENT -> sent.increment();
+                case UNDELIVERABLE -> undeliverable.increment();
+                case FAILED -> failed.increment();
+                default -> {
+                    // held by another node, late evaluations, dry runs: nothing this node did
+                }
+            }
+        }
     }
 
     /** The processor reports are sent into: James refuses to start when it does not exist. */

@@ -171,6 +171,7 @@ class DmarcAggregateReporterTest {
             DmarcAggregateReporter reporter = (DmarcAggregateReporter) sending.mailets("dmarc-reports").get(0);
             List<ReportOutcome> outcomes = reporter.sendDue(Instant.now().plus(Duration.ofDays(2)));
             assertThat(outcomes).extracting(ReportOutcome::status).containsOnly(ReportOutcome.Status.SENT).hasSize(4);
+            assertThat(sending.metrics().countFor(DmarcAggregateReporter.METRIC_SENT)).isEqualTo(4);
 
             List<FakeMailContext.SentMail> sent = sending.sentMails();
             assertThat(sent).hasSize(4).allSatisfy(mail -> {

@@ -132,7 +132,7 @@ public final class AggregateReporting {
         List<ReportPart> parts = parts(policy, key, reportId, verdicts, rows);
         try {
             for (ReportPart part : parts) {
-                sender.send(outgoing(key, part, parts.size(), mailboxes.isEmpty() ? List.of() : mailboxes, now));
+                sender.send(outgoing(key, part, parts.size(), mailboxes, now));
             }
         } catch (Exception e) {
             return new ReportOutcome(key, ReportOutcome.Status.FAILED, reportId, parts.size(), 0, 0, mailboxes, e.getMessage());

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 import jakarta.mail.internet.AddressException;
@@ -145,9 +144,10 @@ public record AggregateReporterConfiguration(ReportingSettings reporting,
         return owner.length() > 255 ? owner.substring(0, 255) : owner;
     }
 
-    public Optional<String> describe() {
-        return Optional.of(frequency.token() + " reports (" + reporting.format().name() + ", at most " + reporting.maxReportSize()
+    /** The settings in a sentence, for the log line at start-up. */
+    public String describe() {
+        return frequency.token() + " reports (" + reporting.format().name() + ", at most " + reporting.maxReportSize()
             + " bytes each) from " + reporting.identity().fromAddress() + " into processor " + processor + ", signed for " + dkimSignDomain
-            + "; reported evaluations kept " + retention.toDays() + " days");
+            + "; reported evaluations kept " + retention.toDays() + " days";
     }
 }

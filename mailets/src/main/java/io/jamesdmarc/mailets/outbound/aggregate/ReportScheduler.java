@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +35,11 @@ public final class ReportScheduler implements AutoCloseable {
     private final SendFrequency frequency;
     private final Duration retention;
     private final Clock clock;
+    private final Consumer<List<ReportOutcome>> listener;
 
     private ReportScheduler(AggregateReporting reporting, EvaluationRepository evaluations, SendFrequency frequency, Duration retention,
-                            Clock clock, String name) {
+                            Clock clock, String name, Consumer<List<ReportOutcome>> listener) {
+        this.listener = listener;
         this.reporting = reporting;
         this.evaluations = evaluations;
         this.frequency = frequency;
@@ -49,10 +52,15 @@ public final class ReportScheduler implements AutoCloseable {
         });
     }
 
-    /** Starts running every {@code interval}, the first run after {@code firstDelay}. */
+    /**
+     * Starts running every {@code interval}, the first run after {@code firstDelay}.
+     *
+     * @param listener told the outcomes of each run (metrics)
+     */
     public static ReportScheduler start(AggregateReporting reporting, EvaluationRepository evaluations, SendFrequency frequency,
-                                        Duration retention, Clock clock, Duration firstDelay, Duration interval, String name) {
-        ReportScheduler scheduler = new ReportScheduler(reporting, evaluations, frequency, retention, clock, name);
+                                        Duration retention, Clock clock, Duration firstDelay, Duration interval, String name,
+                                        Consumer<List<ReportOutcome>> listener) {
+        ReportScheduler scheduler = new ReportScheduler(reporting, evaluations, frequency, retention, clock, name, listener);
         scheduler.executor.scheduleWithFixedDelay(scheduler::runSafely, firstDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return scheduler;
     }
@@ -70,6 +78,7 @@ public final class ReportScheduler implements AutoCloseable {
     public List<ReportOutcome> run() throws Exception {
         Instant now = clock.instant();
         List<ReportOutcome> outcomes = reporting.sendDue(frequency, now);
+        listener.accept(outcomes);
         long pruned = evaluations.pruneReportedBefore(now.minus(retention));
         if (!outcomes.isEmpty() || pruned > 0) {
             LOGGER.info("DMARC aggregate reports: {} sent, {} undeliverable, {} failed (tried again later), {} held by another reporter; "
