@@ -184,6 +184,26 @@ class AggregateReportingTest {
     }
 
     @Test
+    void afterTheFrequencyChangesNoEvaluationIsReportedTwice() throws Exception {
+        evaluations.store(List.of(evaluation().at(Instant.parse("2026-05-20T10:15:00Z")).build(),
+            evaluation().at(Instant.parse("2026-05-20T10:20:00Z")).source("203.0.113.8").build(),
+            evaluation().at(Instant.parse("2026-05-20T15:00:00Z")).build()));
+        CollectingSender sender = new CollectingSender();
+
+        // hourly up to 12:00, then daily: the day's report counts what the hourly ones did not
+        reporting(sender, "a").sendDue(SendFrequency.HOURLY, Instant.parse("2026-05-20T12:00:00Z"));
+        assertThat(sender.sent).singleElement().satisfies(report -> assertThat(report.part().messages()).isEqualTo(2));
+        reporting(sender, "a").sendDue(SendFrequency.DAILY, NEXT_MORNING);
+
+        assertThat(sender.sent).hasSize(2);
+        assertThat(sender.sent.get(1).period()).isEqualTo(MAY_20);
+        assertThat(sender.sent.get(1).part().messages()).isEqualTo(1);
+        assertThat(CollectingSender.parsed(sender.sent.get(1)).records()).singleElement()
+            .satisfies(record -> assertThat(record.sourceIp().text()).isEqualTo("192.0.2.1"));
+        assertThat(evaluations.oldestUnreported(Instant.EPOCH)).isEmpty();
+    }
+
+    @Test
     void aReportLargerThanTheLimitIsSplitIntoValidReportsWithTheirOwnIdsAndNothingIsLost() throws Exception {
         Schema schema = AggregateSchemas.rfc9990(Corpus.require());
         List<EvaluationRecord> stored = new ArrayList<>();
