@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dmarc",
     mixinStandardHelpOptions = true,
     versionProvider = DmarcCommand.Version.class,
-    description = "DMARC reports for Apache James: parse, import, summarise and serve them.",
+    description = "DMARC reports for Apache James: parse, import, summarise and serve them; send the aggregate reports your server owes.",
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         "0:done",
@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
         ParseCommand.class,
         ImportCommand.class,
         SummaryCommand.class,
-        ServeCommand.class
+        ServeCommand.class,
+        ReportsCommand.class
     })
 public final class DmarcCommand implements Runnable {
 

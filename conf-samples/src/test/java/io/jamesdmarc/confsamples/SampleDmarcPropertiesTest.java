@@ -23,9 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.jamesdmarc.mailets.evaluate.Enforcement;
 import io.jamesdmarc.mailets.evaluate.EvaluateConfiguration;
+import io.jamesdmarc.mailets.outbound.aggregate.AggregateReporterConfiguration;
 import io.jamesdmarc.mailets.outbound.failure.FailureReporterConfiguration;
-import io.jamesdmarc.mailets.outbound.failure.SendFrequency;
 import io.jamesdmarc.mailets.settings.DmarcSettings;
+import io.jamesdmarc.model.aggregate.ReportFormat;
+import io.jamesdmarc.model.outbound.ReporterIdentity;
+import io.jamesdmarc.model.outbound.SendFrequency;
+import io.jamesdmarc.storage.outbound.ReportingSettings;
 import io.jamesdmarc.model.ParseLimits;
 import io.jamesdmarc.model.dns.DnsSettings;
 import io.jamesdmarc.model.evaluation.EvaluationSettings;
@@ -42,7 +46,8 @@ class SampleDmarcPropertiesTest {
     private static final String PASSWORD_VARIABLE = "DMARC_DB_PASSWORD";
     private static final String RECEIVER = "io.jamesdmarc.mailets.DmarcReportReceiver";
     private static final String EVALUATOR = "io.jamesdmarc.mailets.DmarcEvaluate";
-    private static final String REPORTER = "io.jamesdmarc.mailets.DmarcFailureReporter";
+    private static final String FAILURE_REPORTER = "io.jamesdmarc.mailets.DmarcFailureReporter";
+    private static final String AGGREGATE_REPORTER = "io.jamesdmarc.mailets.DmarcAggregateReporter";
 
     @TempDir
     Path james;
@@ -60,6 +65,10 @@ class SampleDmarcPropertiesTest {
             FailureReporterConfiguration.REDACTION_SECRET));
         // set per mailet in mailetcontainer.xml, or left to its default (the system's DNS resolvers)
         known.removeAll(Set.of(EvaluateConfiguration.AUTHSERV_ID, EvaluateConfiguration.ENFORCEMENT, DmarcSettings.KEY_DNS_SERVERS));
+        known.addAll(AggregateReporterConfiguration.keys());
+        // shown commented out: their defaults come from James's default domain
+        known.removeAll(Set.of(AggregateReporterConfiguration.FROM_ADDRESS, AggregateReporterConfiguration.ORG_NAME,
+            AggregateReporterConfiguration.CONTACT_INFO, AggregateReporterConfiguration.DKIM_SIGN_DOMAIN, DmarcSettings.KEY_DNS_SERVERS));
         assertThat(sample.stringPropertyNames()).isEqualTo(known);
 
         DmarcSettings settings = settings(RECEIVER, Map.of());
@@ -81,8 +90,8 @@ class SampleDmarcPropertiesTest {
         assertThat(evaluation.database()).hasValueSatisfying(database -> assertThat(database.password()).isEqualTo("from-the-mailet"));
 
         FailureReporterConfiguration failure = FailureReporterConfiguration.read(
-            settings(REPORTER, Map.of(DatabaseConfig.KEY_PASSWORD, "from-the-mailet")), context());
-        assertThat(failure.frequency()).contains(SendFrequency.DEFAULT);
+            settings(FAILURE_REPORTER, Map.of(DatabaseConfig.KEY_PASSWORD, "from-the-mailet")), context());
+        assertThat(failure.frequency()).contains(io.jamesdmarc.mailets.outbound.failure.SendFrequency.DEFAULT);
         assertThat(failure.fromName()).isEqualTo(FailureReporterConfiguration.DEFAULT_FROM_NAME);
         assertThat(failure.fromAddress()).isEqualTo("noreply-dmarc@example.com");
         assertThat(failure.subject()).isEqualTo(FailureReporterConfiguration.DEFAULT_SUBJECT);
@@ -93,6 +102,18 @@ class SampleDmarcPropertiesTest {
         assertThat(failure.batchSize()).isEqualTo(FailureReporterConfiguration.DEFAULT_BATCH_SIZE);
         assertThat(failure.includeMessage()).isFalse();
         assertThat(failure.messageMaxBytes()).isEqualTo(FailureReporterConfiguration.DEFAULT_MESSAGE_MAX_BYTES);
+        AggregateReporterConfiguration aggregate = AggregateReporterConfiguration.read(
+            settings(AGGREGATE_REPORTER, Map.of(DatabaseConfig.KEY_PASSWORD, "from-the-mailet")), context());
+        assertThat(aggregate.frequency()).isEqualTo(SendFrequency.DAILY);
+        assertThat(aggregate.reporting().identity()).isEqualTo(ReporterIdentity.defaults("example.com"));
+        assertThat(aggregate.reporting().maxReportSize()).isEqualTo(ReportingSettings.DEFAULT_MAX_REPORT_SIZE);
+        assertThat(aggregate.reporting().format()).isEqualTo(ReportFormat.RFC9990);
+        assertThat(aggregate.reporting().sendDelay()).isEqualTo(ReportingSettings.DEFAULT_SEND_DELAY);
+        assertThat(aggregate.processor()).isEqualTo(AggregateReporterConfiguration.DEFAULT_PROCESSOR);
+        assertThat(aggregate.dkimSignDomain()).isEqualTo("example.com");
+        assertThat(aggregate.retention()).isEqualTo(java.time.Duration.ofDays(AggregateReporterConfiguration.DEFAULT_RETENTION_DAYS));
+        assertThat(aggregate.checkInterval()).isEqualTo(java.time.Duration.ofSeconds(
+            AggregateReporterConfiguration.DEFAULT_CHECK_INTERVAL_SECONDS));
     }
 
     @Test

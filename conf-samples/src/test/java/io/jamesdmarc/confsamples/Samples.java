@@ -26,11 +26,11 @@ public final class Samples {
     /** The sample's enforcement of DMARC policies. */
     public static final String SAMPLE_ENFORCEMENT = "<enforcement>enforce</enforcement>";
     /** Where the sample's dmarc-reports processor reads the DKIM key it signs reports with, under conf/. */
-    public static final String REPORT_SIGNING_KEY_FILE = "dkim/dmarc-reports.pem";
+    public static final String REPORT_SIGNING_KEY_FILE = "dkim-dmarc-reports.pem";
     /** The selector and domain of the sample's DKIMSign. */
     public static final String REPORT_SIGNING_SELECTOR = "dmarc";
     public static final String REPORT_SIGNING_DOMAIN = "example.com";
-    /** The key a test's James signs reports with (an operator puts theirs into conf/dkim/dmarc-reports.pem). */
+    /** The key a test's James signs reports with (an operator puts theirs into conf/dkim-dmarc-reports.pem). */
     public static final DkimTestKey REPORT_SIGNING_KEY = DkimTestKey.generate(2048);
 
     private Samples() {

@@ -25,6 +25,7 @@ import io.jamesdmarc.mailets.evaluate.EvaluateConfiguration;
 import io.jamesdmarc.mailets.evaluate.MailEvaluator;
 import io.jamesdmarc.mailets.evaluate.MailEvaluator.Outcome;
 import io.jamesdmarc.mailets.evaluate.RecorderMetrics;
+import io.jamesdmarc.mailets.outbound.OwnReportSenders;
 import io.jamesdmarc.mailets.settings.DmarcDns;
 import io.jamesdmarc.mailets.settings.DmarcSettings;
 import io.jamesdmarc.model.evaluation.record.EvaluationRecord;
@@ -75,7 +76,9 @@ import io.jamesdmarc.storage.evaluation.RecorderSettings;
  * and mailets, by the rules of James's own {@code relay-allowed} matcher (SMTP AUTH, a client in
  * {@code authorizedAddresses}, sent by a mailet or with JMAP), and the reports james-dmarc sends
  * (attribute {@link DmarcAttributes#OUTBOUND_REPORT}). Mail whose MAIL FROM is one of our domains
- * is evaluated: that is what spoofers use. An evaluation that fails unexpectedly lets the mail go
+ * is evaluated: that is what spoofers use. One of our own reports that comes back in over SMTP (its
+ * envelope sender is {@code aggregateFromAddress}) and passes DMARC is evaluated but not recorded: no
+ * report about reports. An evaluation that fails unexpectedly lets the mail go
  * on unevaluated (logged, counted): a DMARC check never loses mail.
  *
  * <pre>{@code
@@ -140,6 +143,7 @@ public class DmarcEvaluate extends GenericMailet {
     private EvaluateConfiguration configuration;
     private MailEvaluator evaluator;
     private Optional<EvaluationRecorder> recorder = Optional.empty();
+    private OwnReportSenders ownReports;
     private final Map<DmarcResult, Metric> results = new EnumMap<>(DmarcResult.class);
     private Metric skipped;
     private Metric errors;
@@ -162,6 +166,7 @@ public class DmarcEvaluate extends GenericMailet {
     public void init() throws MessagingException {
         DmarcSettings settings = DmarcSettings.load(propertiesProvider, getMailetConfig());
         configuration = EvaluateConfiguration.read(settings, getMailetContext(), fileSystem);
+        ownReports = OwnReportSenders.read(settings, getMailetContext());
         if (!configuration.authservId().contains(".")) {
             LOGGER.warn("{}: the authserv-id '{}' is not a domain name: set authservId to this server's host name or mail domain",
                 settings.mailetName(), configuration.authservId());
@@ -228,6 +233,11 @@ public class DmarcEvaluate extends GenericMailet {
     /** Hands the record to the recorder, never failing the mail for it. */
     private Optional<String> record(Mail mail, EvaluationRecord record) {
         if (recorder.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> ownReport = ownReports.notRecordedBecause(mail, record.result());
+        if (ownReport.isPresent()) {
+            LOGGER.debug("DMARC evaluation of mail {} not recorded: {}", mail.getName(), ownReport.get());
             return Optional.empty();
         }
         try {

@@ -29,6 +29,7 @@ import io.jamesdmarc.mailets.evaluate.RecorderMetrics;
 import io.jamesdmarc.mailets.testing.GeneratedReport;
 import io.jamesdmarc.mailets.testing.ReportMails;
 import io.jamesdmarc.model.testing.Corpus;
+import io.jamesdmarc.model.testing.DkimTestKey;
 import io.jamesdmarc.model.testing.LoopbackDnsServer;
 import io.jamesdmarc.model.vocabulary.DmarcResult;
 import io.jamesdmarc.storage.testing.SqlProbe;
@@ -112,10 +113,10 @@ class PluginJarIT {
     void jamesLoadsTheSampleFromExtensionsJarsAndStoresAReport() throws Exception {
         Path jar = pluginJar();
         GeneratedReport report = GeneratedReport.of(42, "example.com", 20);
-        // the sample's dmarc-reports processor signs with a key file an operator provides: here a key given inline
+        // the sample reads the reports' DKIM key from conf/: here, a key written into the configuration instead
         String xml = Files.readString(Corpus.projectRoot().resolve("conf-samples/mailetcontainer.xml"), StandardCharsets.UTF_8)
-            .replace("<privateKeyFilepath>file://conf/dkim/dmarc-reports.pem</privateKeyFilepath>",
-                "<privateKey>" + io.jamesdmarc.model.testing.DkimTestKey.generate(1024).privateKeyPem() + "</privateKey>");
+            .replace("<privateKeyFilepath>file://conf/dkim-dmarc-reports.pem</privateKeyFilepath>",
+                "<privateKey>" + DkimTestKey.generate(2048).privateKeyPem() + "</privateKey>");
         String properties = "db.url = " + DB.config().url() + "\ndb.user = " + DB.config().user() + "\ndb.password = "
             + DB.config().password() + "\ndns.servers = 127.0.0.1:" + dns.address().getPort() + "\nevaluations.batchDelayMillis = 0\n";
 

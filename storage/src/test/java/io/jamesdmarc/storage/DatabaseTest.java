@@ -53,14 +53,15 @@ class DatabaseTest {
         SqlProbe sql = new SqlProbe(DB.dataSource());
 
         assertThat(sql.strings("SELECT version FROM james_dmarc_schema_history WHERE success = 1 ORDER BY installed_rank"))
-            .containsExactly("1", "2", "3", "10", "12");
+            .containsExactly("1", "2", "3", "10", "11", "12");
         assertThat(sql.strings("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
             + "AND table_type = 'BASE TABLE' AND table_name <> 'james_dmarc_schema_history'"))
             .containsExactlyInAnyOrder("aggregate_dkim_results", "aggregate_override_reasons", "aggregate_records", "aggregate_reports",
                 "aggregate_spf_results", "aggregate_sources", "aggregate_report_sources", "aggregate_source_spans", "aggregate_daily_totals",
                 "failure_report_fields", "failure_reports", "received_message_contents", "received_messages",
                 "rejected_input_chunks", "rejected_inputs", "evaluations", "evaluation_domains", "evaluation_dkim_results",
-                "evaluation_failures", "failure_report_limits", "failure_report_messages", "failure_report_sends");
+                "evaluation_failures", "failure_report_limits", "failure_report_messages", "failure_report_sends",
+                "outbound_aggregate_reports");
         assertThat(sql.strings("SELECT table_name FROM information_schema.views WHERE table_schema = DATABASE()"))
             .containsExactlyInAnyOrder("v_aggregate_records", "v_aggregate_reports", "v_domain_daily", "v_domain_reporters", "v_domain_sources",
                 "v_failure_daily", "v_failure_reports", "v_received_messages");

@@ -169,8 +169,8 @@ public final class JamesPipeline implements AutoCloseable {
     public static final class Builder {
         private String mailetContainerXml;
         private String dmarcProperties;
-        private final java.util.Map<String, String> confFiles = new java.util.LinkedHashMap<>();
         private final List<Path> extensionJars = new ArrayList<>();
+        private final java.util.Map<String, String> confFiles = new java.util.LinkedHashMap<>();
         private List<String> localDomains = List.of(DEFAULT_DOMAIN);
         private String postmaster = "postmaster@" + DEFAULT_DOMAIN;
         private final List<Module> modules = new ArrayList<>();

@@ -129,6 +129,14 @@ public final class AggregateReportWriter implements Closeable {
     }
 
     /**
+     * Hands what was written so far to the output stream (and calls its {@code flush()}), so that a
+     * caller counting the stream's bytes knows the size of the XML up to the last record.
+     */
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    /**
      * Ends the report and closes the stream.
      *
      * @throws IllegalStateException no record was written: both schemas require at least one, so

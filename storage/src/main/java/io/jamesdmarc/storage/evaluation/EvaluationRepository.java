@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -88,6 +89,16 @@ public final class EvaluationRepository {
     static final String SAMPLE_VALUES = "SELECT d.evaluation_id, d.domain_no, e.source_ip_text, e.envelope_from, e.envelope_to, "
         + "e.auth_results, d.header_from, d.disposition, d.policy_dkim, d.policy_spf, d.override_reasons "
         + "FROM evaluation_domains d JOIN evaluations e ON e.id = d.evaluation_id WHERE d.evaluation_id IN ";
+    /** Like {@link #AGGREGATE_GROUPS}, without rows another report counted (reads each row, not the index alone). */
+    static final String AGGREGATE_GROUPS_OF_REPORT = AGGREGATE_GROUPS.replace(" GROUP BY aggregate_key",
+        " AND (aggregate_report_id IS NULL OR aggregate_report_id = ?) GROUP BY aggregate_key");
+    /** Reads the index on (evaluated_at, policy_domain, policy_hash, aggregate_report_id) alone. */
+    private static final String OLDEST_UNREPORTED = "SELECT MIN(evaluated_at) FROM evaluation_domains WHERE evaluated_at >= ? "
+        + "AND policy_domain IS NOT NULL AND aggregate_report_id IS NULL";
+    /** Evaluations no report still needs: every author domain reported (or without policy), no failure report due. */
+    private static final String PRUNE_REPORTED = "DELETE FROM evaluations WHERE evaluated_at < ? AND NOT EXISTS (SELECT 1 FROM "
+        + "evaluation_domains d WHERE d.evaluation_id = evaluations.id AND ((d.policy_domain IS NOT NULL AND d.aggregate_report_id IS NULL) "
+        + "OR d.failure_report_state = 'due')) LIMIT " + PRUNE_ROWS_PER_TRANSACTION;
     private static final String MARK_AGGREGATE = "UPDATE evaluation_domains SET aggregate_report_id = ?, aggregate_reported_at = ? "
         + "WHERE policy_domain = ? AND policy_hash = UNHEX(?) AND evaluated_at >= ? AND evaluated_at < ? "
         + "AND aggregate_report_id IS NULL";
@@ -268,13 +279,26 @@ public final class EvaluationRepository {
      * @param policyHash {@link ReportablePolicy#policyHash()}
      */
     public List<AggregateRow> aggregateRows(String policyDomain, String policyHash, Instant from, Instant to) throws SQLException {
+        return aggregateRows(policyDomain, policyHash, from, to, OptionalLong.empty());
+    }
+
+    /**
+     * {@link #aggregateRows(String, String, Instant, Instant)}, leaving out rows that another report
+     * counted: only rows not marked reported, or marked with {@code reportId}. For a period whose rows
+     * were partly reported before (the send frequency changed); slower, since each row is read.
+     */
+    public List<AggregateRow> aggregateRows(String policyDomain, String policyHash, Instant from, Instant to, OptionalLong reportId)
+        throws SQLException {
         record Group(long count, Instant first, Instant last, long evaluationId, int domainNo) {
         }
         List<Group> groups = new ArrayList<>();
         List<AggregateRow> rows = new ArrayList<>();
         try (Connection connection = connection()) {
-            try (PreparedStatement query = connection.prepareStatement(AGGREGATE_GROUPS)) {
+            try (PreparedStatement query = connection.prepareStatement(reportId.isPresent() ? AGGREGATE_GROUPS_OF_REPORT : AGGREGATE_GROUPS)) {
                 period(query, policyDomain, policyHash, from, to, 1);
+                if (reportId.isPresent()) {
+                    query.setLong(5, reportId.getAsLong());
+                }
                 try (ResultSet row = query.executeQuery()) {
                     while (row.next()) {
                         long sample = row.getLong("sample");
@@ -334,11 +358,37 @@ public final class EvaluationRepository {
      */
     public int markAggregateReported(String policyDomain, String policyHash, Instant from, Instant to, long reportId, Instant at)
         throws SQLException {
-        try (Connection connection = connection(); PreparedStatement update = connection.prepareStatement(MARK_AGGREGATE)) {
+        try (Connection connection = connection()) {
+            return markAggregateReported(connection, policyDomain, policyHash, from, to, reportId, at);
+        }
+    }
+
+    /**
+     * {@link #markAggregateReported(String, String, Instant, Instant, long, Instant)} on the caller's
+     * connection, in its transaction: the outbound report's state and its marks commit together.
+     */
+    public static int markAggregateReported(Connection connection, String policyDomain, String policyHash, Instant from, Instant to,
+                                            long reportId, Instant at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(MARK_AGGREGATE)) {
             update.setLong(1, reportId);
             update.setObject(2, EvaluationWriter.time(at));
             period(update, policyDomain, policyHash, from, to, 3);
             return update.executeUpdate();
+        }
+    }
+
+    /**
+     * The earliest evaluation time at or after {@code from} of an author domain under a policy that no
+     * aggregate report counted yet: where the aggregate reporter's work begins.
+     */
+    public Optional<Instant> oldestUnreported(Instant from) throws SQLException {
+        try (Connection connection = connection(); PreparedStatement query = connection.prepareStatement(OLDEST_UNREPORTED)) {
+            query.setObject(1, EvaluationWriter.time(from));
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                java.time.LocalDateTime oldest = row.getObject(1, java.time.LocalDateTime.class);
+                return Optional.ofNullable(oldest).map(time -> time.toInstant(java.time.ZoneOffset.UTC));
+            }
         }
     }
 
@@ -380,6 +430,26 @@ public final class EvaluationRepository {
     public long pruneEvaluatedBefore(Instant cutoff) throws SQLException {
         long deleted = 0;
         try (Connection connection = connection(); PreparedStatement delete = connection.prepareStatement(PRUNE)) {
+            delete.setObject(1, EvaluationWriter.time(cutoff));
+            int batch;
+            do {
+                batch = delete.executeUpdate();
+                deleted += batch;
+            } while (batch == PRUNE_ROWS_PER_TRANSACTION);
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes the evaluations made before {@code cutoff} that no report needs any more: each of their
+     * author domains under a policy was counted by an aggregate report, and no failure report is due.
+     * Unreported evaluations are kept however old (a paused reporter loses nothing).
+     *
+     * @return evaluations deleted
+     */
+    public long pruneReportedBefore(Instant cutoff) throws SQLException {
+        long deleted = 0;
+        try (Connection connection = connection(); PreparedStatement delete = connection.prepareStatement(PRUNE_REPORTED)) {
             delete.setObject(1, EvaluationWriter.time(cutoff));
             int batch;
             do {
