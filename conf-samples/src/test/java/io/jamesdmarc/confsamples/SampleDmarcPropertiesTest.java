@@ -91,7 +91,7 @@ class SampleDmarcPropertiesTest {
 
         FailureReporterConfiguration failure = FailureReporterConfiguration.read(
             settings(FAILURE_REPORTER, Map.of(DatabaseConfig.KEY_PASSWORD, "from-the-mailet")), context());
-        assertThat(failure.frequency()).contains(io.jamesdmarc.mailets.outbound.failure.SendFrequency.DEFAULT);
+        assertThat(failure.frequency()).contains(io.jamesdmarc.mailets.outbound.failure.FailureRateLimit.DEFAULT);
         assertThat(failure.fromName()).isEqualTo(FailureReporterConfiguration.DEFAULT_FROM_NAME);
         assertThat(failure.fromAddress()).isEqualTo("noreply-dmarc@example.com");
         assertThat(failure.subject()).isEqualTo(FailureReporterConfiguration.DEFAULT_SUBJECT);

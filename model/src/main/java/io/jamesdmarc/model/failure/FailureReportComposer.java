@@ -34,7 +34,7 @@ import io.jamesdmarc.model.vocabulary.SpfScope;
  *     aligned identity": {@code dkim} when a signature whose {@code d=} is aligned with the Author Domain
  *     failed, {@code spf} when SPF failed for an aligned domain, {@code none} when neither (a spoof with
  *     no aligned identifier at all, or a report due for an unaligned failure under {@code fo=d}/{@code s}).
- *     Not {@link DomainVerdict#identityAlignment()}, which lists the mechanisms that passed;</li>
+ *     Not {@link DomainVerdict#alignedPasses()}, which lists the mechanisms that passed;</li>
  * <li>{@code Authentication-Results}: what this server found, e.g. {@code mx.example.com; dkim=fail
  *     header.d=example.org header.s=sel; spf=fail smtp.mailfrom=example.org; dmarc=fail header.from=example.org};</li>
  * <li>{@code DKIM-Domain}, {@code DKIM-Identity} ({@code @} and the domain, RFC 6376's default: the

@@ -57,7 +57,7 @@ class EmbeddedDatabaseTest {
             assertThat(embedded.startedHere()).isTrue();
             SqlProbe sql = new SqlProbe(database.dataSource());
             assertThat(sql.strings("SELECT VERSION()").get(0)).startsWith("11.4");
-            assertThat(sql.strings("SELECT version FROM james_dmarc_schema_history WHERE success = 1")).containsExactly("1", "2", "3", "10", "11", "12");
+            assertThat(sql.strings("SELECT version FROM james_dmarc_schema_history WHERE success = 1")).containsExactly("1", "2", "3", "10", "11", "12", "13");
 
             ReportStore store = database.reportStore();
             ReceivedMessageRef message = store.recordMessage(ReceivedMessage.mail("embedded-mail", Instant.now()).build());

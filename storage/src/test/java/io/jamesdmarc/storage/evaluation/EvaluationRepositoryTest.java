@@ -154,7 +154,7 @@ class EvaluationRepositoryTest {
             + "FROM evaluations WHERE record_id = " + id)).containsExactly("::ffff:192.0.2.7|192.0.2.7|[\"example.net\",\"example.org\"]|fail|reject|"
                 + "{\"dkim\":[{\"domain\":\"example.com\",\"selector\":\"sel\",\"result\":\"pass\"}],"
                 + "\"spf\":{\"domain\":\"example.com\",\"scope\":\"mfrom\",\"result\":\"pass\"}}");
-        assertThat(sql.strings("SELECT CONCAT_WS('|', policy_domain, policy_p, disposition, policy_dkim, policy_spf, identity_alignment, "
+        assertThat(sql.strings("SELECT CONCAT_WS('|', policy_domain, policy_p, disposition, policy_dkim, policy_spf, aligned_passes, "
             + "failure_report_triggers, failure_report_state, policy_rua) FROM evaluation_domains WHERE evaluation_id = " + rowId))
             .containsExactly("example.com|reject|reject|fail|pass|spf|1|due|[\"mailto:dmarc@example.com\"]");
         assertThat(sql.strings("SELECT CONCAT_WS('|', original_mail_from, original_rcpt_to, subject) FROM evaluation_failures WHERE "

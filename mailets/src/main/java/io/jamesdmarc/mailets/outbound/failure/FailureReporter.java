@@ -177,7 +177,7 @@ public final class FailureReporter {
     private Result send(Claim claim, Instant now, RecordedPolicy policy, FailureReportComposer.Composed report,
                         List<ReportDestination> destinations)
         throws SQLException {
-        SendFrequency frequency = configuration.frequency().orElseThrow();
+        FailureRateLimit frequency = configuration.frequency().orElseThrow();
         Set<String> done = new HashSet<>(ledger.sentBefore(claim));
         List<Decision> decisions = new ArrayList<>();
         Optional<String> policyDomain = Optional.of(policy.domain());

@@ -34,7 +34,7 @@ import io.jamesdmarc.storage.DatabaseConfig;
  * @param pollInterval how often the database is read for reports due
  * @param batchSize reports claimed per read
  */
-public record FailureReporterConfiguration(Optional<SendFrequency> frequency,
+public record FailureReporterConfiguration(Optional<FailureRateLimit> frequency,
                                            String fromName,
                                            String fromAddress,
                                            String subject,
@@ -104,10 +104,10 @@ public record FailureReporterConfiguration(Optional<SendFrequency> frequency,
     public static FailureReporterConfiguration read(DmarcSettings settings, MailetContext context) throws MailetException {
         settings.requireKnownInitParameters(knownKeys());
         String serverDomain = serverDomain(context);
-        Optional<SendFrequency> frequency;
+        Optional<FailureRateLimit> frequency;
         String frequencyText = settings.value(SEND_FREQUENCY).orElse(null);
         try {
-            frequency = frequencyText == null ? Optional.of(SendFrequency.DEFAULT) : SendFrequency.parse(frequencyText);
+            frequency = frequencyText == null ? Optional.of(FailureRateLimit.DEFAULT) : FailureRateLimit.parse(frequencyText);
         } catch (IllegalArgumentException e) {
             throw invalid(settings, SEND_FREQUENCY, e.getMessage() + ", was '" + frequencyText + "'");
         }

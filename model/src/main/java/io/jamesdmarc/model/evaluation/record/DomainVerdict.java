@@ -59,10 +59,11 @@ public record DomainVerdict(String headerFrom,
     }
 
     /**
-     * The failure report's {@code Identity-Alignment} (RFC 9991): the mechanisms that produced an
-     * aligned pass, {@code none} when neither did.
+     * The mechanisms that produced a DMARC-aligned pass ({@code dkim}, {@code spf}, {@code dkim, spf}),
+     * {@code none} when neither did. Not RFC 9991's {@code Identity-Alignment}, which names the
+     * mechanisms that failed to authenticate an aligned identity (the failure reporter's business).
      */
-    public String identityAlignment() {
+    public String alignedPasses() {
         List<String> aligned = new ArrayList<>(2);
         if (passed(policyEvaluated.dkim())) {
             aligned.add("dkim");

@@ -120,7 +120,7 @@ class MessageEvaluatorTest {
         assertThat(verdict.policyEvaluated().spf()).hasValueSatisfying(r -> assertThat(r.known()).isEqualTo(PolicyResult.FAIL));
         assertThat(verdict.alignedDkimDomain()).contains("example.com");
         assertThat(verdict.alignedDkimSelector()).contains("sel");
-        assertThat(verdict.identityAlignment()).isEqualTo("dkim");
+        assertThat(verdict.alignedPasses()).isEqualTo("dkim");
         // fo=1: SPF did not align, so a failure report is due even though DMARC passed
         assertThat(verdict.failureReportTriggers()).containsExactly(FailureOption.ANY_FAIL);
         assertThat(record.failure()).hasValueSatisfying(failure -> {
@@ -155,7 +155,7 @@ class MessageEvaluatorTest {
         assertThat(evaluation.dmarc().disposition()).isEqualTo(Disposition.REJECT);
         EvaluationRecord record = evaluation.record();
         assertThat(record.disposition()).isEqualTo(Disposition.REJECT);
-        assertThat(record.domains().getFirst().identityAlignment()).isEqualTo("none");
+        assertThat(record.domains().getFirst().alignedPasses()).isEqualTo("none");
         assertThat(record.domains().getFirst().policy()).hasValueSatisfying(policy -> {
             assertThat(policy.domain()).isEqualTo("example.com");
             assertThat(policy.rua()).containsExactly("mailto:dmarc@example.com");
@@ -173,7 +173,7 @@ class MessageEvaluatorTest {
 
         assertThat(evaluation.dmarc().result()).isEqualTo(DmarcResult.PASS);
         assertThat(evaluation.record().domains().getFirst().alignedSpfDomain()).contains("example.com");
-        assertThat(evaluation.record().domains().getFirst().identityAlignment()).isEqualTo("spf");
+        assertThat(evaluation.record().domains().getFirst().alignedPasses()).isEqualTo("spf");
     }
 
     @Test

@@ -129,8 +129,8 @@ class EvaluationRecordCodecTest {
                 Optional.of(Enumerated.of(PolicyResult.PASS)), List.of()),
             Optional.of("example.com"), Optional.of("s1"), Optional.of("example.com"), Set.of());
 
-        assertThat(failed.identityAlignment()).isEqualTo("none");
-        assertThat(both.identityAlignment()).isEqualTo("dkim, spf");
+        assertThat(failed.alignedPasses()).isEqualTo("none");
+        assertThat(both.alignedPasses()).isEqualTo("dkim, spf");
         assertThat(failed.failureReportDue()).isTrue();
         assertThat(both.failureReportDue()).isFalse();
     }

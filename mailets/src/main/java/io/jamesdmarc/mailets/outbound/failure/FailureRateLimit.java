@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
  * @param count reports per window (at least 1)
  * @param period the window (at least a second, at most 366 days)
  */
-public record SendFrequency(int count, Duration period) {
+public record FailureRateLimit(int count, Duration period) {
 
     private static final Pattern SYNTAX = Pattern.compile(
         "(\\d{1,9})\\s*(?:per|/)\\s*(\\d{1,9})?\\s*(second|minute|hour|day|week)s?", Pattern.CASE_INSENSITIVE);
     private static final Duration LONGEST = Duration.ofDays(366);
-    public static final SendFrequency DEFAULT = new SendFrequency(1, Duration.ofDays(1));
+    public static final FailureRateLimit DEFAULT = new FailureRateLimit(1, Duration.ofDays(1));
 
-    public SendFrequency {
+    public FailureRateLimit {
         if (count < 1) {
             throw new IllegalArgumentException("at least one report per period");
         }
@@ -35,7 +35,7 @@ public record SendFrequency(int count, Duration period) {
      *
      * @throws IllegalArgumentException not a frequency
      */
-    public static Optional<SendFrequency> parse(String text) {
+    public static Optional<FailureRateLimit> parse(String text) {
         String value = text.strip();
         if (value.equalsIgnoreCase("false") || value.equalsIgnoreCase("no")) {
             return Optional.empty();
@@ -55,7 +55,7 @@ public record SendFrequency(int count, Duration period) {
         if (units > LONGEST.dividedBy(unit)) {
             throw new IllegalArgumentException("a period of at most 366 days");
         }
-        return Optional.of(new SendFrequency(Integer.parseInt(matcher.group(1)), unit.multipliedBy(units)));
+        return Optional.of(new FailureRateLimit(Integer.parseInt(matcher.group(1)), unit.multipliedBy(units)));
     }
 
     @Override
