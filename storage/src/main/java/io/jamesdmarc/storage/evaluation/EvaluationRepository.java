@@ -26,6 +26,7 @@ import io.jamesdmarc.model.aggregate.SourceIp;
 import io.jamesdmarc.model.evaluation.record.EvaluationRecord;
 import io.jamesdmarc.model.vocabulary.Disposition;
 import io.jamesdmarc.model.vocabulary.PolicyResult;
+import io.jamesdmarc.storage.BoundedConnections;
 import io.jamesdmarc.storage.ingest.SqlErrors;
 
 /**
@@ -46,8 +47,6 @@ import io.jamesdmarc.storage.ingest.SqlErrors;
  */
 public final class EvaluationRepository {
 
-    /** How long a statement may wait for the server before its connection is given up as broken. */
-    static final int NETWORK_TIMEOUT_MILLIS = 60_000;
     private static final int PRUNE_ROWS_PER_TRANSACTION = 5_000;
     /**
      * A batch meets a duplicate key when it holds a record stored before (a replay; it then looks the
@@ -428,16 +427,7 @@ public final class EvaluationRepository {
      * @return evaluations deleted
      */
     public long pruneEvaluatedBefore(Instant cutoff) throws SQLException {
-        long deleted = 0;
-        try (Connection connection = connection(); PreparedStatement delete = connection.prepareStatement(PRUNE)) {
-            delete.setObject(1, EvaluationWriter.time(cutoff));
-            int batch;
-            do {
-                batch = delete.executeUpdate();
-                deleted += batch;
-            } while (batch == PRUNE_ROWS_PER_TRANSACTION);
-        }
-        return deleted;
+        return deleteInBatches(PRUNE, cutoff);
     }
 
     /**
@@ -448,37 +438,34 @@ public final class EvaluationRepository {
      * @return evaluations deleted
      */
     public long pruneReportedBefore(Instant cutoff) throws SQLException {
+        return deleteInBatches(PRUNE_REPORTED, cutoff);
+    }
+
+    /** Whether the database answers: a cheap probe for the recorder's replayer. */
+    boolean reachable() {
+        try (Connection connection = connection()) {
+            return connection.isValid((int) TimeUnit.MILLISECONDS.toSeconds(BoundedConnections.NETWORK_TIMEOUT_MILLIS));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Runs a {@code DELETE ... LIMIT} on the rows before {@code cutoff} until it deletes fewer than a batch: no lock is held long. */
+    private long deleteInBatches(String delete, Instant cutoff) throws SQLException {
         long deleted = 0;
-        try (Connection connection = connection(); PreparedStatement delete = connection.prepareStatement(PRUNE_REPORTED)) {
-            delete.setObject(1, EvaluationWriter.time(cutoff));
+        try (Connection connection = connection(); PreparedStatement statement = connection.prepareStatement(delete)) {
+            statement.setObject(1, EvaluationWriter.time(cutoff));
             int batch;
             do {
-                batch = delete.executeUpdate();
+                batch = statement.executeUpdate();
                 deleted += batch;
             } while (batch == PRUNE_ROWS_PER_TRANSACTION);
         }
         return deleted;
     }
 
-    /** Whether the database answers: a cheap probe for the recorder's replayer. */
-    boolean reachable() {
-        try (Connection connection = connection()) {
-            return connection.isValid((int) TimeUnit.MILLISECONDS.toSeconds(NETWORK_TIMEOUT_MILLIS));
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
     private Connection connection() throws SQLException {
-        Connection connection = dataSource.getConnection();
-        try {
-            // a server that stops answering (network down, host frozen) fails the call instead of hanging it
-            connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
-        } catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
-        return connection;
+        return BoundedConnections.open(dataSource);
     }
 
     private static Set<String> existingIds(Connection connection, Collection<String> ids) throws SQLException {

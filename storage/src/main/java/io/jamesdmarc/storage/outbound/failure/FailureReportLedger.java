@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 
 import io.jamesdmarc.model.evaluation.record.DomainVerdict;
 import io.jamesdmarc.model.evaluation.record.EvaluationRecord;
+import io.jamesdmarc.storage.BoundedConnections;
 import io.jamesdmarc.storage.evaluation.EvaluationRepository;
 import io.jamesdmarc.storage.evaluation.FailureReportState;
 
@@ -43,7 +44,6 @@ import io.jamesdmarc.storage.evaluation.FailureReportState;
  */
 public final class FailureReportLedger {
 
-    static final int NETWORK_TIMEOUT_MILLIS = 60_000;
 
     /**
      * Reports due, oldest first, locked; rows another reporter holds locked (claiming them right now) are
@@ -393,14 +393,7 @@ public final class FailureReportLedger {
     }
 
     private Connection connection() throws SQLException {
-        Connection connection = dataSource.getConnection();
-        try {
-            connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
-        } catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
-        return connection;
+        return BoundedConnections.open(dataSource);
     }
 
     private static LocalDateTime utc(Instant instant) {
