@@ -100,6 +100,7 @@ class SampleDmarcPropertiesTest {
         assertThat(failure.redaction().scope()).isEqualTo(FailureReporterConfiguration.DEFAULT_REDACTION);
         assertThat(failure.pollInterval()).hasSeconds(FailureReporterConfiguration.DEFAULT_POLL_SECONDS);
         assertThat(failure.batchSize()).isEqualTo(FailureReporterConfiguration.DEFAULT_BATCH_SIZE);
+        assertThat(failure.decisionRetention()).hasDays(FailureReporterConfiguration.DEFAULT_DECISION_RETENTION_DAYS);
         assertThat(failure.includeMessage()).isFalse();
         assertThat(failure.messageMaxBytes()).isEqualTo(FailureReporterConfiguration.DEFAULT_MESSAGE_MAX_BYTES);
         AggregateReporterConfiguration aggregate = AggregateReporterConfiguration.read(

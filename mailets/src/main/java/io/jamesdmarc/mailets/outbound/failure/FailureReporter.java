@@ -275,10 +275,11 @@ public final class FailureReporter {
         lastPrune = now;
         try {
             ledger.pruneWindowsBefore(now.minus(KEEP_WINDOWS));
+            ledger.pruneDecisionsBefore(now.minus(configuration.decisionRetention()));
             // messages kept for reports: those no report needs any more, and any kept longer than a report may wait
             ledger.pruneMessages(now.minus(MAX_AGE).minus(Duration.ofDays(1)), now.minus(Duration.ofHours(1)));
         } catch (SQLException e) {
-            LOGGER.debug("old rate limit windows and messages not pruned: {}", e.getMessage());
+            LOGGER.debug("old rate limit windows, decisions and messages not pruned: {}", e.getMessage());
         }
     }
 

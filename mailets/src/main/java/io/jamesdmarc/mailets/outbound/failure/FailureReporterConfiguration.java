@@ -33,6 +33,7 @@ import io.jamesdmarc.storage.DatabaseConfig;
  * @param redaction what of the addresses is hidden
  * @param pollInterval how often the database is read for reports due
  * @param batchSize reports claimed per read
+ * @param decisionRetention how long the decisions ({@code failure_report_sends}) are kept
  */
 public record FailureReporterConfiguration(Optional<FailureRateLimit> frequency,
                                            String fromName,
@@ -46,6 +47,7 @@ public record FailureReporterConfiguration(Optional<FailureRateLimit> frequency,
                                            LocalPartRedaction redaction,
                                            Duration pollInterval,
                                            int batchSize,
+                                           Duration decisionRetention,
                                            DatabaseConfig database,
                                            DnsSettings dns) {
 
@@ -61,6 +63,7 @@ public record FailureReporterConfiguration(Optional<FailureRateLimit> frequency,
     public static final String REDACTION_SECRET = "failureRedactionSecret";
     public static final String POLL_SECONDS = "failurePollSeconds";
     public static final String BATCH_SIZE = "failureBatchSize";
+    public static final String DECISION_RETENTION_DAYS = "failureDecisionRetentionDays";
     public static final String AUTHSERV_ID = "authservId";
 
     public static final String DEFAULT_FROM_NAME = "Report Subsystem";
@@ -70,12 +73,13 @@ public record FailureReporterConfiguration(Optional<FailureRateLimit> frequency,
     public static final LocalPartRedaction.Scope DEFAULT_REDACTION = LocalPartRedaction.Scope.RECIPIENTS;
     public static final int DEFAULT_POLL_SECONDS = 30;
     public static final int DEFAULT_BATCH_SIZE = 100;
+    public static final int DEFAULT_DECISION_RETENTION_DAYS = 365;
     public static final int DEFAULT_MESSAGE_MAX_BYTES = 1024 * 1024;
 
     /** Every init parameter the mailet knows. */
     public static Set<String> knownKeys() {
         Set<String> keys = new HashSet<>(Set.of(FROM_NAME, FROM_ADDRESS, SUBJECT, SEND_FREQUENCY, DKIM_SIGN_DOMAIN, PROCESSOR,
-            INCLUDE_MESSAGE, MESSAGE_MAX_BYTES, REDACT, REDACTION_SECRET, POLL_SECONDS, BATCH_SIZE, AUTHSERV_ID));
+            INCLUDE_MESSAGE, MESSAGE_MAX_BYTES, REDACT, REDACTION_SECRET, POLL_SECONDS, BATCH_SIZE, DECISION_RETENTION_DAYS, AUTHSERV_ID));
         keys.addAll(DmarcSettings.DATABASE_KEYS);
         keys.addAll(DmarcSettings.DNS_KEYS);
         return keys;
@@ -91,6 +95,7 @@ public record FailureReporterConfiguration(Optional<FailureRateLimit> frequency,
         Objects.requireNonNull(authservId, "authservId");
         Objects.requireNonNull(redaction, "redaction");
         Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(decisionRetention, "decisionRetention");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(dns, "dns");
     }
@@ -142,6 +147,7 @@ public record FailureReporterConfiguration(Optional<FailureRateLimit> frequency,
             LocalPartRedaction.of(scope, settings.value(REDACTION_SECRET)),
             Duration.ofSeconds(settings.number(POLL_SECONDS, DEFAULT_POLL_SECONDS, 1, 86_400)),
             (int) settings.number(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 10_000),
+            Duration.ofDays(settings.number(DECISION_RETENTION_DAYS, DEFAULT_DECISION_RETENTION_DAYS, 1, 36_500)),
             settings.database(),
             settings.dnsSettings());
     }

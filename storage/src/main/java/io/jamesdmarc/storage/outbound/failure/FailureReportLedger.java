@@ -73,7 +73,9 @@ public final class FailureReportLedger {
         + "destination, outcome, reason, detail, report_message_id, reporter, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String SENT_BEFORE = "SELECT destination FROM failure_report_sends "
         + "WHERE record_id = ? AND header_from = ? AND outcome = 'sent'";
-    private static final String PRUNE_WINDOWS = "DELETE FROM failure_report_limits WHERE window_start < ? LIMIT 5000";
+    private static final int PRUNE_ROWS_PER_TRANSACTION = 5000;
+    private static final String PRUNE_WINDOWS = "DELETE FROM failure_report_limits WHERE window_start < ? LIMIT " + PRUNE_ROWS_PER_TRANSACTION;
+    private static final String PRUNE_DECISIONS = "DELETE FROM failure_report_sends WHERE decided_at < ? LIMIT " + PRUNE_ROWS_PER_TRANSACTION;
     private static final String STORE_MESSAGE = "INSERT IGNORE INTO failure_report_messages (record_id, message, stored_at) VALUES (?, ?, ?)";
     private static final String READ_MESSAGE = "SELECT message FROM failure_report_messages WHERE record_id = ?";
     /** A message no report of its evaluation needs any more. */
@@ -328,6 +330,25 @@ public final class FailureReportLedger {
             delete.setObject(1, utc(cutoff));
             return delete.executeUpdate();
         }
+    }
+
+    /**
+     * Deletes the decisions ({@code failure_report_sends} rows) made before {@code cutoff}, a few
+     * thousand per transaction so that no lock is held long.
+     *
+     * @return decisions deleted
+     */
+    public long pruneDecisionsBefore(Instant cutoff) throws SQLException {
+        long deleted = 0;
+        try (Connection connection = connection(); PreparedStatement delete = connection.prepareStatement(PRUNE_DECISIONS)) {
+            delete.setObject(1, utc(cutoff));
+            int batch;
+            do {
+                batch = delete.executeUpdate();
+                deleted += batch;
+            } while (batch == PRUNE_ROWS_PER_TRANSACTION);
+        }
+        return deleted;
     }
 
     /** Keeps a message for the failure reports of evaluation {@code recordId} that include it; a second copy is ignored. */

@@ -3,6 +3,8 @@ package io.jamesdmarc.storage.outbound.failure;
 import static io.jamesdmarc.storage.testing.EvaluationFixtures.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -100,5 +102,18 @@ class FailureReportLedgerTest {
             + "ORDER BY destination, window_start"))
             .containsExactly("a@example.com 2026-06-01 2 1", "a@example.com 2026-06-02 1 0", "b@example.com 2026-06-01 1 0");
         assertThat(ledger.pruneWindowsBefore(Instant.parse("2026-06-02T00:00:00Z"))).as("the windows of June 1st").isEqualTo(2);
+    }
+
+    @Test
+    void decisionsOlderThanTheRetentionAreDeletedAndNewerOnesKept() throws Exception {
+        try (Connection connection = DB.dataSource().getConnection(); Statement insert = connection.createStatement()) {
+            insert.executeUpdate("INSERT INTO failure_report_sends (record_id, header_from, outcome, reason, detail, reporter, decided_at) "
+                + "VALUES ('r1', 'example.org', 'suppressed', 'disabled', 'old', 'node-1', '2025-05-31 23:59:59.999'), "
+                + "('r2', 'example.org', 'suppressed', 'disabled', 'old', 'node-1', '2025-01-01 00:00:00'), "
+                + "('r3', 'example.org', 'suppressed', 'disabled', 'kept', 'node-1', '2025-06-01 00:00:00')");
+        }
+
+        assertThat(ledger.pruneDecisionsBefore(Instant.parse("2025-06-01T00:00:00Z"))).isEqualTo(2);
+        assertThat(sql.strings("SELECT record_id FROM failure_report_sends")).containsExactly("r3");
     }
 }
