@@ -73,7 +73,8 @@ import io.jamesdmarc.storage.outbound.failure.FailureReportLedger;
  * James" for each: {@code failureFromName}, {@code failureFromAddress}, {@code failureSubject},
  * {@code failureSendFrequency}, {@code failureDkimSignDomain}, {@code failureProcessor},
  * {@code failureIncludeMessage}, {@code failureMessageMaxBytes}, {@code failureRedact}, {@code failureRedactionSecret},
- * {@code failurePollSeconds}, {@code failureBatchSize}, {@code failureDecisionRetentionDays} (365), {@code authservId}, the database and DNS settings.
+ * {@code failurePollSeconds}, {@code failureBatchSize}, {@code failureDecisionRetentionDays} (365), {@code authservId},
+ * the database and DNS settings.
  * Bad configuration stops James at start-up with a message naming the parameter; a database that is
  * down does not (the thread tries again at each poll).
  *
