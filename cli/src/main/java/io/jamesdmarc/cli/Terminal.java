@@ -43,6 +43,7 @@ final class Terminal {
             String target = Files.readSymbolicLink(fd).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // standard error cannot be told a terminal: no progress bar, the safe choice for pipes and logs
             return false;
         }
     }

@@ -1,15 +1,11 @@
 package io.jamesdmarc.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
+
+import io.jamesdmarc.model.unpack.Packing;
 
 /**
  * Small report files of our own, written as text (never copied from the corpus): aggregate reports
@@ -68,27 +64,11 @@ final class Fixtures {
     }
 
     static byte[] gzip(byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Packing.gzip(content);
     }
 
     static byte[] zip(Map<String, byte[]> members) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> member : members.entrySet()) {
-                zip.putNextEntry(new ZipEntry(member.getKey()));
-                zip.write(member.getValue());
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Packing.zip(members);
     }
 
     /** An attachment of a mail. */

@@ -283,21 +283,21 @@ class DmarcAggregateReporterTest {
 
     @Test
     void badConfigurationStopsJamesNamingTheParameter() {
-        assertThatThrownBy(() -> JamesPipeline.builder().mailetContainerXml(sendingJames("<aggregateSendFrequency>monthly</aggregateSendFrequency>"))
-            .dmarcProperties(dmarcProperties("")).start().close())
+        assertThatThrownBy(() -> startWith("<aggregateSendFrequency>monthly</aggregateSendFrequency>"))
             .hasStackTraceContaining("aggregateSendFrequency must be one of hourly, daily, weekly, never, was 'monthly'");
-        assertThatThrownBy(() -> JamesPipeline.builder().mailetContainerXml(sendingJames("<aggregateMaxReportSize>100</aggregateMaxReportSize>"))
-            .dmarcProperties(dmarcProperties("")).start().close())
+        assertThatThrownBy(() -> startWith("<aggregateMaxReportSize>100</aggregateMaxReportSize>"))
             .hasStackTraceContaining("aggregateMaxReportSize must be between 2048");
-        assertThatThrownBy(() -> JamesPipeline.builder().mailetContainerXml(sendingJames("<aggregateDkimSignDomain>other.example</aggregateDkimSignDomain>"))
-            .dmarcProperties(dmarcProperties("")).start().close())
+        assertThatThrownBy(() -> startWith("<aggregateDkimSignDomain>other.example</aggregateDkimSignDomain>"))
             .hasStackTraceContaining("does not align with aggregateDkimSignDomain other.example");
-        assertThatThrownBy(() -> JamesPipeline.builder().mailetContainerXml(sendingJames("<aggregateFrequency>daily</aggregateFrequency>"))
-            .dmarcProperties(dmarcProperties("")).start().close())
+        assertThatThrownBy(() -> startWith("<aggregateFrequency>daily</aggregateFrequency>"))
             .hasStackTraceContaining("unknown init parameter [aggregateFrequency]");
-        assertThatThrownBy(() -> JamesPipeline.builder().mailetContainerXml(sendingJames("<aggregateProcessor>no-such-processor</aggregateProcessor>"))
-            .dmarcProperties(dmarcProperties("")).start().close())
+        assertThatThrownBy(() -> startWith("<aggregateProcessor>no-such-processor</aggregateProcessor>"))
             .hasStackTraceContaining("undefined processors: [no-such-processor]");
+    }
+
+    /** Starts (and stops) a James whose reporter has {@code parameters}: what a bad one does at start-up. */
+    private static void startWith(String parameters) throws Exception {
+        JamesPipeline.builder().mailetContainerXml(sendingJames(parameters)).dmarcProperties(dmarcProperties("")).start().close();
     }
 
     private static MailImpl spoof(String name, String domain) throws Exception {

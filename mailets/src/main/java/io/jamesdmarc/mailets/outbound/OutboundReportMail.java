@@ -12,6 +12,7 @@ import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.MailetContext;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.base.GenericMailet;
 
 import io.jamesdmarc.mailets.DmarcAttributes;
@@ -42,8 +43,13 @@ public final class OutboundReportMail {
         String name = "dmarc-" + kind + "-" + reportId.replaceAll("[^A-Za-z0-9.\\-_]", "_") + "-" + MailImpl.getId();
         MailImpl mail = MailImpl.builder().name(name).sender(new MailAddress(envelopeSender)).addRecipients(addresses)
             .mimeMessage(message).addAttribute(new Attribute(DmarcAttributes.OUTBOUND_REPORT, AttributeValue.of(kind))).build();
-        // James's queue keeps the mail (the memory queue, the very object): it is not disposed here
-        context.sendMail(mail, processor);
+        try {
+            context.sendMail(mail, processor);
+        } finally {
+            // James's spool queue enqueues a copy (the memory queue duplicates it, the others serialise it), as
+            // James's own mailets assume when they dispose of what they sent: undisposed, James logs a leak
+            LifecycleUtil.dispose(mail);
+        }
         return name;
     }
 

@@ -14,8 +14,8 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** Builds the containers the tests feed the extractor: gzip, zlib, zip, base64, and decompression bombs. */
-final class Packing {
+/** Builds the containers the tests feed the extractor (and the cli's tests their files): gzip, zlib, zip, base64, and decompression bombs. */
+public final class Packing {
 
     private Packing() {
     }
@@ -24,7 +24,7 @@ final class Packing {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] gzip(byte[] data) {
+    public static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
             gzip.write(data);
@@ -44,7 +44,7 @@ final class Packing {
         return out.toByteArray();
     }
 
-    static byte[] zip(Map<String, byte[]> members) {
+    public static byte[] zip(Map<String, byte[]> members) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> member : members.entrySet()) {

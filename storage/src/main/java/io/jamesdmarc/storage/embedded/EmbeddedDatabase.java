@@ -124,6 +124,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             try {
                 Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } catch (UnsupportedOperationException e) {
+                // a file system without POSIX permissions: its own access rules apply
                 Files.createDirectories(folder);
             }
         }

@@ -344,6 +344,7 @@ final class EmbeddedServer {
         try {
             Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
+            // a file system without POSIX permissions (not Linux or macOS): its own access rules apply
             Files.createFile(temporary);
         }
         try (OutputStream out = Files.newOutputStream(temporary)) {

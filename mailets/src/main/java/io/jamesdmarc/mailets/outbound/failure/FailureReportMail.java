@@ -14,13 +14,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
-import org.apache.james.core.MailAddress;
-import org.apache.james.server.core.MailImpl;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
-import org.apache.mailet.Mail;
 
-import io.jamesdmarc.mailets.DmarcAttributes;
 import io.jamesdmarc.model.failure.FailureReport;
 import io.jamesdmarc.model.failure.FailureReportComposer;
 import io.jamesdmarc.model.failure.FailureReportWriter;
@@ -29,9 +23,8 @@ import io.jamesdmarc.model.failure.FailureReportWriter;
  * The mail that carries one failure report to one destination: From the configured sender, To the
  * destination, the configured Subject, {@code Auto-Submitted:
  * auto-generated} (RFC 3834: no auto-reply comes back), a Message-ID of our domain, and the
- * {@code multipart/report} of {@link FailureReportWriter}. The James mail has the configured sender
- * as MAIL FROM and carries {@link DmarcAttributes#OUTBOUND_REPORT}, so that DmarcEvaluate never
- * evaluates it (no loop). Thread-safe.
+ * {@code multipart/report} of {@link FailureReportWriter}. It is sent with
+ * {@link io.jamesdmarc.mailets.outbound.OutboundReportMail}, as every report of ours. Thread-safe.
  */
 final class FailureReportMail {
 
@@ -50,8 +43,8 @@ final class FailureReportMail {
         return "<dmarc-failure." + UUID.randomUUID() + "@" + domain.toLowerCase(Locale.ROOT) + ">";
     }
 
-    /** The James mail carrying {@code report} to {@code destination}. */
-    Mail mail(FailureReportComposer.Composed composed, String destination, String messageId, Instant now, String name)
+    /** The message carrying {@code report} to {@code destination}. */
+    MimeMessage message(FailureReportComposer.Composed composed, String destination, String messageId, Instant now)
         throws MessagingException {
         FailureReport report = composed.report();
         MimeMultipart content;
@@ -72,13 +65,7 @@ final class FailureReportMail {
         message.setHeader("Auto-Submitted", "auto-generated");
         message.setContent(content);
         message.saveChanges();
-        return MailImpl.builder()
-            .name(name)
-            .sender(new MailAddress(configuration.fromAddress()))
-            .addRecipient(new MailAddress(destination))
-            .mimeMessage(message)
-            .addAttribute(new Attribute(DmarcAttributes.OUTBOUND_REPORT, AttributeValue.of("failure")))
-            .build();
+        return message;
     }
 
     /** A message whose Message-ID is ours, not the one jakarta.mail makes up when changes are saved. */

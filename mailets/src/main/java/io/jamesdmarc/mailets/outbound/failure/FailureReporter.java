@@ -18,12 +18,11 @@ import java.util.Set;
 
 import jakarta.mail.MessagingException;
 
-import org.apache.james.lifecycle.api.LifecycleUtil;
-import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.jamesdmarc.mailets.outbound.OutboundReportMail;
 import io.jamesdmarc.model.destination.DestinationStatus;
 import io.jamesdmarc.model.destination.ExternalDestinationVerifier;
 import io.jamesdmarc.model.destination.ReportDestination;
@@ -202,20 +201,16 @@ public final class FailureReporter {
                     continue;
                 }
                 String messageId = mails.newMessageId();
-                Mail mail = null;
                 try {
-                    mail = mails.mail(report, mailbox, messageId, now, "dmarc-failure-" + claim.recordId() + "-" + claim.domainNo()
-                        + "-" + decisions.size());
-                    mailetContext.sendMail(mail, configuration.processor());
+                    OutboundReportMail.send(mailetContext, configuration.processor(), "failure",
+                        claim.recordId() + "-" + claim.domainNo() + "-" + decisions.size(), configuration.fromAddress(), List.of(mailbox),
+                        mails.message(report, mailbox, messageId, now));
                 } catch (MessagingException | RuntimeException e) {
                     ledger.giveBack(address, window.get());
                     LOGGER.warn("Failure report of evaluation {} for {} to {} not handed to processor {}: {}; due again", claim.recordId(),
                         claim.headerFrom(), address, configuration.processor(), e.getMessage(), e);
                     ledger.release(claim, decisions.stream().filter(d -> d.outcome() == Outcome.SENT).toList(), reporterName, now);
                     return Result.HANDED_BACK;
-                } finally {
-                    // James's spool keeps its own copy (as James's own mailets do after sendMail)
-                    LifecycleUtil.dispose(mail);
                 }
                 decisions.add(log(claim, new Decision(policyDomain, uri, Optional.of(address), Outcome.SENT, "sent",
                     "sent to " + address + " (" + destination.detail() + ")", Optional.of(messageId))));
